@@ -1,0 +1,60 @@
+package nn
+
+import (
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// General is a row-major matrix view on a float64 slice: the form the hot paths
+// hand to blas64. Models use it to address, for example, the rows of one time
+// step inside a (T·B, H) buffer without copying.
+type General = blas64.General
+
+// View returns the Rows×Cols General starting at data[0] with the given stride.
+func View(data []float64, rows, cols, stride int) General {
+	return General{Rows: rows, Cols: cols, Stride: stride, Data: data}
+}
+
+// Raw returns m's storage as a General (shared, not copied).
+func Raw(m *mat.Dense) General { return m.RawMatrix() }
+
+// Gemm computes c = alpha·op(a)·op(b) + beta·c, where op transposes when the
+// corresponding flag is set. It is blas64.Gemm with booleans instead of
+// blas.Transpose values, to keep call sites short.
+func Gemm(transA, transB bool, alpha float64, a, b General, beta float64, c General) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	if transA {
+		ta = blas.Trans
+	}
+	if transB {
+		tb = blas.Trans
+	}
+	blas64.Gemm(ta, tb, alpha, a, b, beta, c)
+}
+
+// addRowVector adds v to every row of m.
+func addRowVector(m General, v []float64) {
+	for i := 0; i < m.Rows; i++ {
+		row := m.Data[i*m.Stride : i*m.Stride+m.Cols]
+		for j, x := range v {
+			row[j] += x
+		}
+	}
+}
+
+// sumRowsInto adds the column sums of m to dst (dst[j] += Σ_i m[i][j]).
+func sumRowsInto(dst []float64, m General) {
+	for i := 0; i < m.Rows; i++ {
+		row := m.Data[i*m.Stride : i*m.Stride+m.Cols]
+		for j, x := range row {
+			dst[j] += x
+		}
+	}
+}
+
+// AddRowVector adds v (length Cols) to every row of m.
+func AddRowVector(m General, v []float64) { addRowVector(m, v) }
+
+// SumRowsInto adds the column sums of m to dst: dst[j] += Σᵢ m[i][j].
+func SumRowsInto(dst []float64, m General) { sumRowsInto(dst, m) }

@@ -1,0 +1,37 @@
+// Package nn holds the building blocks that every seqlab model is made of:
+// parameters with gradients, layers as Forward/Backward pairs, losses, the Adam
+// optimiser, gradient clipping, a learning-rate warm-up and a gradient checker.
+//
+// Everything is float64. Matrices are gonum *mat.Dense values, row-major, so a
+// REPL user can print and inspect them; the hot paths call blas64 on the raw
+// slices and reuse buffers allocated once.
+//
+// Dimension letters used throughout: N rows (usually B·T), B batch, T time,
+// In input width, Out output width, D model width, V vocabulary.
+//
+// Every layer follows the same pattern (after llm.c): Forward writes its output
+// and keeps what Backward needs; Backward takes the gradient of the loss with
+// respect to the output, accumulates (+=) into the parameters' gradients and
+// writes the gradient with respect to the input. A layer's Backward must follow
+// its Forward; calling it first is a programming error and panics.
+//
+// A short example, fitting y = 2x with one linear unit:
+//
+//	rng := rand.New(rand.NewPCG(1, 1))
+//	lin := nn.NewLinear("lin", 1, 1, rng)
+//	opt := nn.NewAdam(lin.Params(), nn.AdamConfig{LR: 0.1})
+//	x := mat.NewDense(4, 1, []float64{-1, 0, 1, 2})
+//	want := []float64{-2, 0, 2, 4}
+//	y, dy := mat.NewDense(4, 1, nil), mat.NewDense(4, 1, nil)
+//	for range 200 {
+//		nn.ZeroGrad(lin.Params())
+//		lin.Forward(y, x)
+//		nn.MSE(y, nil, want, dy)
+//		lin.Backward(nil, dy)
+//		opt.Step()
+//	}
+//
+// Misuse (mismatched shapes passed between layers) panics with a *ShapeError;
+// problems with data a user supplies (token ids outside the vocabulary, a bad
+// configuration) are returned as errors that say what to change.
+package nn
