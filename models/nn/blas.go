@@ -33,6 +33,36 @@ func Gemm(transA, transB bool, alpha float64, a, b General, beta float64, c Gene
 	blas64.Gemm(ta, tb, alpha, a, b, beta, c)
 }
 
+// GemmSerial is Gemm on the calling goroutine. gonum's Gemm hands a product
+// whose c spans 4 or more 64×64 blocks to new goroutines, which allocates on
+// every call and, for the few rows of a streaming step (1×H times H×4H is
+// already 4 blocks at H = 64), costs more than it saves. GemmSerial calls
+// Gemm on tiles of c of at most 64×192, each below that threshold. (The
+// parallel path also splits the inner dimension into blocks of 64, so the
+// two can differ in the last bits when it exceeds 64.)
+func GemmSerial(transA, transB bool, alpha float64, a, b General, beta float64, c General) {
+	const tileRows, tileCols = 64, 3 * 64
+	for i := 0; i < c.Rows; i += tileRows {
+		mi := min(tileRows, c.Rows-i)
+		var ai General
+		if transA {
+			ai = View(a.Data[i:], a.Rows, mi, a.Stride)
+		} else {
+			ai = View(a.Data[i*a.Stride:], mi, a.Cols, a.Stride)
+		}
+		for j := 0; j < c.Cols; j += tileCols {
+			nj := min(tileCols, c.Cols-j)
+			var bj General
+			if transB {
+				bj = View(b.Data[j*b.Stride:], nj, b.Cols, b.Stride)
+			} else {
+				bj = View(b.Data[j:], b.Rows, nj, b.Stride)
+			}
+			Gemm(transA, transB, alpha, ai, bj, beta, View(c.Data[i*c.Stride+j:], mi, nj, c.Stride))
+		}
+	}
+}
+
 // addRowVector adds v to every row of m.
 func addRowVector(m General, v []float64) {
 	for i := 0; i < m.Rows; i++ {

@@ -9,9 +9,9 @@ import (
 
 // GradCheckConfig tunes CheckGradients. Zero values take the defaults.
 type GradCheckConfig struct {
-	Eps         float64 // finite-difference step, e.g. 1e-6
-	MaxPerParam int     // entries checked per parameter, chosen at random when the parameter is larger; e.g. 64 (0 = all)
-	Floor       float64 // relative errors are measured against max(|analytic|, |numeric|, Floor), e.g. 1e-8
+	Eps         float64 // finite-difference step h; default 1e-3
+	MaxPerParam int     // entries checked per parameter, chosen at random in larger ones; default 64, -1 checks all
+	Floor       float64 // relative errors are measured against max(|analytic|, |numeric|, Floor); default 1e-6
 	Seed        uint64  // picks the entries checked in large parameters
 }
 

@@ -321,3 +321,32 @@ func TestTimeMajorRoundTrip(t *testing.T) {
 		t.Error("TimeMajorRow does not match ToTimeMajor")
 	}
 }
+
+// TestGemmSerial compares GemmSerial with Gemm on shapes that span one
+// tile and several, with each combination of transposes.
+func TestGemmSerial(t *testing.T) {
+	rng := newRNG(5)
+	for _, sz := range [][3]int{{1, 32, 256}, {70, 130, 400}, {200, 5, 3}, {3, 300, 200}} {
+		M, K, N := sz[0], sz[1], sz[2]
+		for _, transA := range []bool{false, true} {
+			for _, transB := range []bool{false, true} {
+				a := mat.NewDense(M, K, randDense(rng, M, K).RawMatrix().Data)
+				if transA {
+					a = mat.NewDense(K, M, randDense(rng, M, K).RawMatrix().Data)
+				}
+				b := mat.NewDense(K, N, randDense(rng, K, N).RawMatrix().Data)
+				if transB {
+					b = mat.NewDense(N, K, randDense(rng, K, N).RawMatrix().Data)
+				}
+				c := randDense(rng, M, N).RawMatrix().Data
+				want := mat.NewDense(M, N, append([]float64(nil), c...))
+				got := mat.NewDense(M, N, append([]float64(nil), c...))
+				Gemm(transA, transB, 0.7, Raw(a), Raw(b), 0.3, Raw(want))
+				GemmSerial(transA, transB, 0.7, Raw(a), Raw(b), 0.3, Raw(got))
+				if !mat.EqualApprox(got, want, 1e-12) {
+					t.Errorf("GemmSerial(%v, %v) of %d×%d by %d×%d differs from Gemm", transA, transB, M, K, K, N)
+				}
+			}
+		}
+	}
+}

@@ -99,9 +99,17 @@ func CountParams(params []*Param) int {
 func GradNorm(params []*Param) float64 {
 	s := 0.0
 	for _, p := range params {
-		for _, g := range p.GradData() {
-			s += g * g
-		}
+		n := Norm(p.GradData())
+		s += n * n
+	}
+	return math.Sqrt(s)
+}
+
+// Norm is the Euclidean norm √(Σ vᵢ²).
+func Norm(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x * x
 	}
 	return math.Sqrt(s)
 }

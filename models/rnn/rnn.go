@@ -119,19 +119,20 @@ type Model struct {
 	Out      *nn.Linear // W_out (Out, H), b_out (Out), "out.weight", "out.bias"
 
 	// Buffers of the last Forward, time-major, reused while B and T stay the same.
-	in        nn.Input
-	B, T      int
-	x         []float64 // (T·B, In) input vectors
-	hs        []float64 // ((T+1)·B, H): block 0 is h₀, block t+1 is hₜ
-	outTM     []float64 // (T·B, Out) logits, time-major
-	logits    *mat.Dense
-	dOutTM    []float64 // (T·B, Out)
-	dH        []float64 // (T·B, H) gradient reaching each hₜ from the outputs
-	dA        []float64 // (T·B, H) gradient of the pre-activations
-	dHNext    []float64 // (B, H)
-	dX        []float64 // (T·B, In)
-	gradNorms []float64 // (T)
-	forwarded bool
+	in         nn.Input
+	B, T       int
+	x          []float64 // (T·B, In) input vectors
+	hs         []float64 // ((T+1)·B, H): block 0 is h₀, block t+1 is hₜ
+	outTM      []float64 // (T·B, Out) logits, time-major
+	logits     *mat.Dense
+	dOutTM     []float64 // (T·B, Out)
+	dH         []float64 // (T·B, H) gradient reaching each hₜ from the outputs
+	dA         []float64 // (T·B, H) gradient of the pre-activations
+	dHNext     []float64 // (B, H)
+	dX         []float64 // (T·B, In)
+	gradNorms  []float64 // (T)
+	forwarded  bool
+	backwarded bool // a Backward followed the last Forward
 }
 
 // New returns an RNN with PyTorch's initialisation: recurrent weights and
@@ -191,7 +192,8 @@ func (m *Model) Forward(in nn.Input) (*mat.Dense, error) {
 	if err := m.Input.Check(in); err != nil {
 		return nil, fmt.Errorf("rnn: %w", err)
 	}
-	if err := nn.CheckActivations("rnn", in.B, in.T, 3*m.Hidden+2*m.Outputs+2*m.Input.Width()); err != nil {
+	// Per row: x and dX (In each); hs, dH, dA (H each); outTM, logits, dOutTM (Out each).
+	if err := nn.CheckActivations("rnn", in.B, in.T, 2*m.Input.Width()+3*m.Hidden+3*m.Outputs); err != nil {
 		return nil, err
 	}
 	m.resize(in.B, in.T)
@@ -220,7 +222,7 @@ func (m *Model) Forward(in nn.Input) (*mat.Dense, error) {
 	outTM := nn.View(m.outTM, n, m.Outputs, m.Outputs)
 	m.Out.ForwardRaw(outTM, nn.View(m.hs[B*H:], n, H, H))
 	nn.ToBatchMajor(nn.Raw(m.logits), outTM, B, T)
-	m.forwarded = true
+	m.forwarded, m.backwarded = true, false
 	return m.logits, nil
 }
 
@@ -256,7 +258,7 @@ func (m *Model) Backward(dlogits *mat.Dense) {
 		for i, v := range m.dHNext {
 			dh[i] += v
 		}
-		m.gradNorms[t] = norm(dh)
+		m.gradNorms[t] = nn.Norm(dh)
 		da := m.dA[off : off+B*H]
 		nn.TanhBackward(da, dh, m.hs[off+B*H:off+2*B*H])
 		if t > 0 {
@@ -275,14 +277,7 @@ func (m *Model) Backward(dlogits *mat.Dense) {
 		nn.Gemm(false, false, 1, dA, nn.Raw(m.WeightIH.Value), 0, dX)
 		m.Input.Backward(dX, m.in)
 	}
-}
-
-func norm(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x * x
-	}
-	return math.Sqrt(s)
+	m.backwarded = true
 }
 
 // HiddenStates returns the hidden states h₁ … h_T of sequence b of the last
@@ -300,9 +295,10 @@ func (m *Model) HiddenStates(b int) *mat.Dense {
 // StepGradNorms returns, for each step t of the last Backward, ‖∂L/∂hₜ‖: the
 // size of the gradient that reaches the hidden state at step t, over the
 // whole batch. With the loss at the last step only, it shrinks roughly
-// geometrically going back in time: the vanishing gradient.
+// geometrically going back in time: the vanishing gradient. It is nil until
+// a Backward has followed the last Forward.
 func (m *Model) StepGradNorms() []float64 {
-	if !m.forwarded {
+	if !m.backwarded {
 		return nil
 	}
 	return append([]float64(nil), m.gradNorms...)
@@ -327,10 +323,10 @@ type State struct {
 	a      []float64  // (B, H) pre-activations
 }
 
-// NewState returns the state h₀ = 0 for B sequences.
+// NewState returns the state h₀ = 0 for B > 0 sequences.
 func (m *Model) NewState(B int) *State {
 	if B <= 0 {
-		B = 1
+		panic(&nn.ShapeError{Op: "rnn.NewState", Msg: fmt.Sprintf("batch of %d sequences; want at least 1", B)})
 	}
 	return &State{
 		B:      B,
@@ -360,10 +356,10 @@ func (m *Model) Step(s *State, in nn.Input) (*mat.Dense, error) {
 	h := nn.Raw(s.H)
 	// a = x·W_ihᵀ + b_ih + b_hh, then += h·W_hhᵀ, in Forward's order.
 	a := nn.View(s.a, B, H, H)
-	nn.Gemm(false, true, 1, x, nn.Raw(m.WeightIH.Value), 0, a)
+	nn.GemmSerial(false, true, 1, x, nn.Raw(m.WeightIH.Value), 0, a)
 	nn.AddRowVector(a, m.BiasIH.Data())
 	nn.AddRowVector(a, m.BiasHH.Data())
-	nn.Gemm(false, true, 1, h, nn.Raw(m.WeightHH.Value), 1, a)
+	nn.GemmSerial(false, true, 1, h, nn.Raw(m.WeightHH.Value), 1, a)
 	nn.TanhForward(h.Data[:B*H], a.Data[:B*H])
 	m.Out.ForwardRaw(nn.Raw(s.logits), h)
 	return s.logits, nil
