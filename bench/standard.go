@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/seqlab/seqlab/models/lstm"
 	"github.com/seqlab/seqlab/models/rnn"
 	"github.com/seqlab/seqlab/tasks"
 	"github.com/seqlab/seqlab/train"
@@ -31,6 +32,20 @@ var standardModels = []standardModel{
 		}
 		return rnn.New(cfg, rng)
 	}},
+	{"lstm", "LSTM, embedding 32, hidden 64, forget-gate bias 1", 3e-3, lstmBuilder(1)},
+	{"lstm-fb5", "LSTM, embedding 32, hidden 64, forget-gate bias 5", 3e-3, lstmBuilder(5)},
+}
+
+func lstmBuilder(forgetBias float64) func(tasks.Spec, *rand.Rand) (train.Model, error) {
+	return func(spec tasks.Spec, rng *rand.Rand) (train.Model, error) {
+		cfg := lstm.Config{Hidden: 64, Outputs: spec.Outputs, ForgetBias: forgetBias}
+		if spec.Vocab > 0 {
+			cfg.Vocab, cfg.Embed = spec.Vocab, 32
+		} else {
+			cfg.Features = spec.Features
+		}
+		return lstm.New(cfg, rng)
+	}
 }
 
 // Models lists the names of the standard models with a line about each.

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/seqlab/seqlab/models/lstm"
 	"github.com/seqlab/seqlab/models/nn"
 	"github.com/seqlab/seqlab/models/rnn"
 	"gonum.org/v1/gonum/mat"
@@ -47,6 +48,20 @@ var recurrentModels = []struct {
 			s := m.NewState(1)
 			return func(in nn.Input) (*mat.Dense, error) { return m.Step(s, in) }, nil
 		}},
+	{"lstm",
+		func(H int, rng *rand.Rand) (Recurrent, error) { return lstm.New(lstmConfig(H), rng) },
+		func(H int, rng *rand.Rand) (stepper, error) {
+			m, err := lstm.New(lstmConfig(H), rng)
+			if err != nil {
+				return nil, err
+			}
+			s := m.NewState(1)
+			return func(in nn.Input) (*mat.Dense, error) { return m.Step(s, in) }, nil
+		}},
+}
+
+func lstmConfig(H int) lstm.Config {
+	return lstm.Config{Vocab: Vocab, Embed: Embed, Hidden: H, Outputs: Vocab, ForgetBias: 1}
 }
 
 func rnnConfig(H int) rnn.Config {

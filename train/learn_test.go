@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/seqlab/seqlab/models/lstm"
 	"github.com/seqlab/seqlab/models/rnn"
 	"github.com/seqlab/seqlab/tasks"
 	"github.com/seqlab/seqlab/train"
@@ -25,6 +26,7 @@ type learner struct {
 
 var learners = []learner{
 	{"rnn", func(rng *rand.Rand) (train.Model, error) { return rnn.New(rnn.Standard(17), rng) }, 4, 3e-3, 400, 150},
+	{"lstm", func(rng *rand.Rand) (train.Model, error) { return lstm.New(lstm.Standard(17), rng) }, 8, 3e-3, 400, 100},
 }
 
 // TestLearnsDelayedRecall: every model goes from chance to ≥ 95 % held-out
