@@ -166,6 +166,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	h, err := train.Train(ctx, m, task, opts)
 	if err != nil {
+		if h != nil && h.Steps > 0 {
+			fmt.Fprintf(stdout, "\nso far: %v\n", h)
+		}
 		return err
 	}
 	fmt.Fprintf(stdout, "\n%v in %v\n", h, h.Elapsed.Round(time.Millisecond))

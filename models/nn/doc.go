@@ -15,15 +15,15 @@
 // writes the gradient with respect to the input. A layer's Backward must follow
 // its Forward; calling it first is a programming error and panics.
 //
-// A short example, fitting y = 2x with one linear unit:
+// A short example, fitting y = 2x + 1 with one linear unit:
 //
 //	rng := rand.New(rand.NewPCG(1, 1))
 //	lin := nn.NewLinear("lin", 1, 1, rng)
 //	opt := nn.NewAdam(lin.Params(), nn.AdamConfig{LR: 0.1})
 //	x := mat.NewDense(4, 1, []float64{-1, 0, 1, 2})
-//	want := []float64{-2, 0, 2, 4}
+//	want := []float64{-1, 1, 3, 5}
 //	y, dy := mat.NewDense(4, 1, nil), mat.NewDense(4, 1, nil)
-//	for range 200 {
+//	for range 500 {
 //		nn.ZeroGrad(lin.Params())
 //		lin.Forward(y, x)
 //		nn.MSE(y, nil, want, dy)
