@@ -95,29 +95,10 @@ func (c Config) withDefaults() Config {
 // Validate reports what is wrong with the configuration, if anything.
 func (c Config) Validate() error {
 	c = c.withDefaults()
-	if c.Vocab < 0 || c.Features < 0 {
-		return fmt.Errorf("lstm: Vocab (%d) and Features (%d) must not be negative", c.Vocab, c.Features)
-	}
-	switch {
-	case c.Vocab == 0 && c.Features == 0:
-		return fmt.Errorf("lstm: set Vocab (token input, e.g. 17) or Features (real-valued input, e.g. 2)")
-	case c.Vocab > 0 && c.Features > 0:
-		return fmt.Errorf("lstm: set Vocab (token input) or Features (real-valued input), not both (Vocab=%d, Features=%d)", c.Vocab, c.Features)
-	}
-	if c.Vocab > 0 {
-		if err := nn.CheckDim("lstm", "Vocab", c.Vocab, "17"); err != nil {
-			return err
-		}
-		if err := nn.CheckDim("lstm", "Embed", c.Embed, "32"); err != nil {
-			return err
-		}
-	} else if err := nn.CheckDim("lstm", "Features", c.Features, "2"); err != nil {
+	if err := nn.CheckInputSizes("lstm", c.Vocab, c.Embed, c.Features, c.Outputs); err != nil {
 		return err
 	}
 	if err := nn.CheckDim("lstm", "Hidden", c.Hidden, "64"); err != nil {
-		return err
-	}
-	if err := nn.CheckDim("lstm", "Outputs", c.Outputs, "17"); err != nil {
 		return err
 	}
 	if math.IsNaN(c.ForgetBias) || math.IsInf(c.ForgetBias, 0) {
@@ -126,12 +107,7 @@ func (c Config) Validate() error {
 	return nn.CheckParamCount("lstm", c.ParamCount())
 }
 
-func (c Config) inputWidth() int {
-	if c.Vocab > 0 {
-		return c.Embed
-	}
-	return c.Features
-}
+func (c Config) inputWidth() int { return nn.InputWidth(c.Vocab, c.Embed, c.Features) }
 
 // ParamCount is the number of learnable scalars of a model with this configuration.
 func (c Config) ParamCount() int {

@@ -30,21 +30,8 @@ func (e *Embedding) Params() []*Param { return []*Param{e.Weight} }
 // be in [0, V); callers validate user input first (Input.CheckTokens).
 func (e *Embedding) Forward(y *mat.Dense, tokens []int) {
 	checkShape("Embedding.Forward", "y", y, len(tokens), e.D)
-	e.ForwardRows(Raw(y), tokens, nil)
+	e.lookup(Raw(y), tokens, nil)
 	e.tokens = tokens
-}
-
-// ForwardRows writes the vector of tokens[i] into row rows[i] of y, or row i
-// when rows is nil. Models use it to lay a batch out in time-major order.
-func (e *Embedding) ForwardRows(y General, tokens, rows []int) {
-	w := e.Weight.Data()
-	for i, tok := range tokens {
-		r := i
-		if rows != nil {
-			r = rows[i]
-		}
-		copy(y.Data[r*y.Stride:r*y.Stride+e.D], w[tok*e.D:(tok+1)*e.D])
-	}
 }
 
 // Backward accumulates row i of dy into the gradient of tokens[i]'s vector.
@@ -53,21 +40,32 @@ func (e *Embedding) Backward(dy *mat.Dense) {
 		panic(&ShapeError{Op: "Embedding.Backward", Msg: "called before Forward"})
 	}
 	checkShape("Embedding.Backward", "dy", dy, len(e.tokens), e.D)
-	e.BackwardRows(Raw(dy), e.tokens, nil)
+	e.accumulate(Raw(dy), e.tokens, nil)
 }
 
-// BackwardRows accumulates row rows[i] of dy (row i when rows is nil) into
-// the gradient of tokens[i]'s vector.
-func (e *Embedding) BackwardRows(dy General, tokens, rows []int) {
+// lookup copies the vector of tokens[i] into row row(i) of y (row i when row is nil).
+func (e *Embedding) lookup(y General, tokens []int, row func(int) int) {
+	w := e.Weight.Data()
+	for i, tok := range tokens {
+		r := i
+		if row != nil {
+			r = row(i)
+		}
+		copy(y.Data[r*y.Stride:r*y.Stride+e.D], w[tok*e.D:(tok+1)*e.D])
+	}
+}
+
+// accumulate adds row row(i) of dy (row i when row is nil) to the gradient of
+// tokens[i]'s vector.
+func (e *Embedding) accumulate(dy General, tokens []int, row func(int) int) {
 	g := e.Weight.GradData()
 	for i, tok := range tokens {
 		r := i
-		if rows != nil {
-			r = rows[i]
+		if row != nil {
+			r = row(i)
 		}
-		src := dy.Data[r*dy.Stride : r*dy.Stride+e.D]
 		dst := g[tok*e.D : (tok+1)*e.D]
-		for j, v := range src {
+		for j, v := range dy.Data[r*dy.Stride : r*dy.Stride+e.D] {
 			dst[j] += v
 		}
 	}

@@ -81,10 +81,7 @@ func (s *SeqInput) Check(in Input) error {
 // order. in must have passed Check.
 func (s *SeqInput) Forward(dst General, in Input) {
 	if s.Emb != nil {
-		for i, tok := range in.Tokens {
-			r := TimeMajorRow(i, in.B, in.T)
-			copy(dst.Data[r*dst.Stride:r*dst.Stride+s.Emb.D], s.Emb.Weight.Data()[tok*s.Emb.D:(tok+1)*s.Emb.D])
-		}
+		s.Emb.lookup(dst, in.Tokens, func(i int) int { return TimeMajorRow(i, in.B, in.T) })
 		return
 	}
 	ToTimeMajor(dst, View(in.X, in.B*in.T, in.F, in.F), in.B, in.T)
@@ -97,15 +94,7 @@ func (s *SeqInput) Backward(dx General, in Input) {
 	if s.Emb == nil {
 		return
 	}
-	g, d := s.Emb.Weight.GradData(), s.Emb.D
-	for i, tok := range in.Tokens {
-		r := TimeMajorRow(i, in.B, in.T)
-		src := dx.Data[r*dx.Stride : r*dx.Stride+d]
-		dst := g[tok*d : (tok+1)*d]
-		for j, v := range src {
-			dst[j] += v
-		}
-	}
+	s.Emb.accumulate(dx, in.Tokens, func(i int) int { return TimeMajorRow(i, in.B, in.T) })
 }
 
 // Size limits shared by the models' Config.Validate.
@@ -129,6 +118,41 @@ func CheckDim(model, what string, n int, eg string) error {
 		return fmt.Errorf("%s: %s is %d; at most %d is supported (e.g. %s)", model, what, n, MaxDim, eg)
 	}
 	return nil
+}
+
+// CheckInputSizes validates the sizes every sequence model shares: either
+// token input (vocab > 0, embedded in embed values) or real-valued input
+// (features > 0), and the output width. model names the package in errors.
+func CheckInputSizes(model string, vocab, embed, features, outputs int) error {
+	if vocab < 0 || features < 0 {
+		return fmt.Errorf("%s: Vocab (%d) and Features (%d) must not be negative", model, vocab, features)
+	}
+	switch {
+	case vocab == 0 && features == 0:
+		return fmt.Errorf("%s: set Vocab (token input, e.g. 17) or Features (real-valued input, e.g. 2)", model)
+	case vocab > 0 && features > 0:
+		return fmt.Errorf("%s: set Vocab (token input) or Features (real-valued input), not both (Vocab=%d, Features=%d)", model, vocab, features)
+	}
+	if vocab > 0 {
+		if err := CheckDim(model, "Vocab", vocab, "17"); err != nil {
+			return err
+		}
+		if err := CheckDim(model, "Embed", embed, "32"); err != nil {
+			return err
+		}
+	} else if err := CheckDim(model, "Features", features, "2"); err != nil {
+		return err
+	}
+	return CheckDim(model, "Outputs", outputs, "17")
+}
+
+// InputWidth is the width of a sequence model's input vectors: embed for
+// token input (vocab > 0), features otherwise.
+func InputWidth(vocab, embed, features int) int {
+	if vocab > 0 {
+		return embed
+	}
+	return features
 }
 
 // CheckParamCount returns an error when count float64 parameters would exceed

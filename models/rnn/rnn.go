@@ -66,40 +66,16 @@ func (c Config) withDefaults() Config {
 // Validate reports what is wrong with the configuration, if anything.
 func (c Config) Validate() error {
 	c = c.withDefaults()
-	if c.Vocab < 0 || c.Features < 0 {
-		return fmt.Errorf("rnn: Vocab (%d) and Features (%d) must not be negative", c.Vocab, c.Features)
-	}
-	switch {
-	case c.Vocab == 0 && c.Features == 0:
-		return fmt.Errorf("rnn: set Vocab (token input, e.g. 17) or Features (real-valued input, e.g. 2)")
-	case c.Vocab > 0 && c.Features > 0:
-		return fmt.Errorf("rnn: set Vocab (token input) or Features (real-valued input), not both (Vocab=%d, Features=%d)", c.Vocab, c.Features)
-	}
-	if c.Vocab > 0 {
-		if err := nn.CheckDim("rnn", "Vocab", c.Vocab, "17"); err != nil {
-			return err
-		}
-		if err := nn.CheckDim("rnn", "Embed", c.Embed, "32"); err != nil {
-			return err
-		}
-	} else if err := nn.CheckDim("rnn", "Features", c.Features, "2"); err != nil {
+	if err := nn.CheckInputSizes("rnn", c.Vocab, c.Embed, c.Features, c.Outputs); err != nil {
 		return err
 	}
 	if err := nn.CheckDim("rnn", "Hidden", c.Hidden, "64"); err != nil {
 		return err
 	}
-	if err := nn.CheckDim("rnn", "Outputs", c.Outputs, "17"); err != nil {
-		return err
-	}
 	return nn.CheckParamCount("rnn", c.ParamCount())
 }
 
-func (c Config) inputWidth() int {
-	if c.Vocab > 0 {
-		return c.Embed
-	}
-	return c.Features
-}
+func (c Config) inputWidth() int { return nn.InputWidth(c.Vocab, c.Embed, c.Features) }
 
 // ParamCount is the number of learnable scalars of a model with this configuration.
 func (c Config) ParamCount() int {
