@@ -1,6 +1,7 @@
 package bench_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/seqlab/seqlab/bench"
@@ -35,4 +36,4 @@ func TestWorkloadsRun(t *testing.T) {
 	}
 }
 
-func isStep(name string) bool { return len(name) > 15 && name[:15] == "name=infer-step" }
+func isStep(name string) bool { return strings.HasPrefix(name, "name=infer-step") }

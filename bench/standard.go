@@ -7,6 +7,7 @@ import (
 
 	"github.com/seqlab/seqlab/models/lstm"
 	"github.com/seqlab/seqlab/models/rnn"
+	"github.com/seqlab/seqlab/models/transformer"
 	"github.com/seqlab/seqlab/tasks"
 	"github.com/seqlab/seqlab/train"
 )
@@ -34,6 +35,15 @@ var standardModels = []standardModel{
 	}},
 	{"lstm", "LSTM, embedding 32, hidden 64, forget-gate bias 1", 3e-3, lstmBuilder(1)},
 	{"lstm-fb5", "LSTM, embedding 32, hidden 64, forget-gate bias 5", 3e-3, lstmBuilder(5)},
+	{"transformer", "transformer, d 64, 4 heads, 2 layers, MLP 128, pre-LayerNorm, GELU", 1e-3, func(spec tasks.Spec, rng *rand.Rand) (train.Model, error) {
+		cfg := transformer.Config{D: 64, Heads: 4, Layers: 2, FF: 128, MaxT: spec.T, Outputs: spec.Outputs}
+		if spec.Vocab > 0 {
+			cfg.Vocab = spec.Vocab
+		} else {
+			cfg.Features = spec.Features
+		}
+		return transformer.New(cfg, rng)
+	}},
 }
 
 func lstmBuilder(forgetBias float64) func(tasks.Spec, *rand.Rand) (train.Model, error) {

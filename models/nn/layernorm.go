@@ -43,28 +43,42 @@ func (ln *LayerNorm) Forward(y, x *mat.Dense) {
 		ln.rstd = make([]float64, n)
 	}
 	xr, yr, hr := Raw(x), Raw(y), Raw(ln.xhat)
-	g, b := ln.Weight.Data(), ln.Bias.Data()
 	for i := 0; i < n; i++ {
-		row := xr.Data[i*xr.Stride : i*xr.Stride+ln.D]
-		mean := 0.0
-		for _, v := range row {
-			mean += v
-		}
-		mean /= float64(ln.D)
-		variance := 0.0
-		for _, v := range row {
-			variance += (v - mean) * (v - mean)
-		}
-		variance /= float64(ln.D)
-		rstd := 1 / math.Sqrt(variance+ln.Eps)
-		ln.rstd[i] = rstd
-		h := hr.Data[i*hr.Stride : i*hr.Stride+ln.D]
-		out := yr.Data[i*yr.Stride : i*yr.Stride+ln.D]
-		for j, v := range row {
-			h[j] = (v - mean) * rstd
-			out[j] = h[j]*g[j] + b[j]
-		}
+		ln.rstd[i] = ln.normRow(yr.Data[i*yr.Stride:i*yr.Stride+ln.D], hr.Data[i*hr.Stride:i*hr.Stride+ln.D], xr.Data[i*xr.Stride:i*xr.Stride+ln.D])
 	}
+}
+
+// Apply normalises each row of x (N, D) into y like Forward, but keeps
+// nothing for Backward: for inference, such as a streaming Step, that must
+// not disturb the activations of the last Forward. y may be x.
+func (ln *LayerNorm) Apply(y, x General) {
+	for i := 0; i < x.Rows; i++ {
+		row := y.Data[i*y.Stride : i*y.Stride+ln.D]
+		ln.normRow(row, row, x.Data[i*x.Stride:i*x.Stride+ln.D])
+	}
+}
+
+// normRow writes xhat = (x − mean)·rstd and y = xhat ⊙ γ + β for one row
+// and returns rstd = 1/√(var + ε). xhat may be y, and y may be x.
+func (ln *LayerNorm) normRow(y, xhat, x []float64) float64 {
+	mean := 0.0
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(ln.D)
+	variance := 0.0
+	for _, v := range x {
+		variance += (v - mean) * (v - mean)
+	}
+	variance /= float64(ln.D)
+	rstd := 1 / math.Sqrt(variance+ln.Eps)
+	g, b := ln.Weight.Data(), ln.Bias.Data()
+	for j, v := range x {
+		h := (v - mean) * rstd
+		xhat[j] = h
+		y[j] = h*g[j] + b[j]
+	}
+	return rstd
 }
 
 // Backward accumulates dγ += Σ dy ⊙ x̂ and dβ += Σ dy, and writes

@@ -46,6 +46,14 @@ func (l *Linear) ForwardRaw(y, x General) {
 	addRowVector(y, l.Bias.Data())
 }
 
+// Apply computes y = x·Wᵀ + b on the calling goroutine (GemmSerial) and keeps
+// nothing: for inference on a few rows, such as a streaming step, where it
+// allocates nothing and does not disturb the last Forward.
+func (l *Linear) Apply(y, x General) {
+	GemmSerial(false, true, 1, x, Raw(l.Weight.Value), 0, y)
+	addRowVector(y, l.Bias.Data())
+}
+
 // Backward accumulates dW += dyᵀ·x and db += Σ dy, and writes dx = dy·W when
 // dx is not nil.
 func (l *Linear) Backward(dx, dy *mat.Dense) {
