@@ -1,0 +1,267 @@
+package nn
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// A seqlab checkpoint is a safetensors file holding a model's parameters
+// under their PyTorch names, in PyTorch's layouts, as F64, with this metadata:
+//
+//	"format": "seqlab/1"
+//	"model":  the model kind, e.g. "rnn", "lstm", "transformer"
+//	"config": the model's Config as JSON, e.g. {"Vocab":17,"Embed":16,"Hidden":32,...}
+//
+// PyTorch can read it (models/testdata/load_checkpoint.py), and a file
+// written from PyTorch with the same names and this metadata loads in seqlab.
+
+// CheckpointFormat is the "format" a checkpoint written by this seqlab has.
+const CheckpointFormat = "seqlab/1"
+
+// checkpointVersion is the newest "seqlab/N" format this seqlab reads.
+const checkpointVersion = 1
+
+// SaveCheckpoint writes params to path as safetensors, with metadata
+// {"format": "seqlab/1", "model": model, "config": <config as JSON>}. It
+// writes to a temporary file in the same directory and renames it over path,
+// so a failed save never destroys an existing file. It refuses parameters
+// holding NaN or ±Inf, since such a checkpoint could not be loaded. Errors
+// name the file.
+func SaveCheckpoint(path, model string, config any, params []*Param) error {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("checkpoint %s: "+format, append([]any{path}, args...)...)
+	}
+	var cfg strings.Builder
+	enc := json.NewEncoder(&cfg)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(config); err != nil {
+		return fail("cannot encode the config as JSON: %w", err)
+	}
+	for _, p := range params {
+		if p == nil || p.Value == nil {
+			continue // WriteSafetensors reports it
+		}
+		if i := firstNonFinite(p.Data()); i >= 0 {
+			return fail("parameter %q holds %v at index %d; a checkpoint with NaN or Inf values could not be loaded (did training diverge? try a lower learning rate or gradient clipping)", p.Name, p.Data()[i], i)
+		}
+	}
+	meta := map[string]string{"format": CheckpointFormat, "model": model, "config": strings.TrimSuffix(cfg.String(), "\n")}
+	if _, err := safetensorsHeader(params, meta); err != nil {
+		return fail("%w", err) // check before creating any file
+	}
+	err := writeFileAtomic(path, func(w io.Writer) error { return WriteSafetensors(w, params, meta) })
+	if err != nil {
+		return fail("%w", err)
+	}
+	return nil
+}
+
+// writeFileAtomic writes a file with write into a temporary file next to
+// path, flushes it to disk and renames it over path. If anything fails, the
+// temporary file is removed and whatever was at path is left untouched. The
+// new file keeps the permissions of the file it replaces (0644 for a new one).
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	perm := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		switch {
+		case fi.IsDir():
+			return errors.New("it is a directory")
+		case !fi.Mode().IsRegular():
+			return errors.New("it is not a regular file")
+		}
+		perm = fi.Mode().Perm()
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot create a file in %s: %w", dir, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// Make the rename itself durable where the system allows it.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// ReadCheckpoint reads the checkpoint at path, checks that it is a seqlab
+// checkpoint of the given model kind and of a format version this seqlab
+// understands, decodes its config JSON into config (a pointer; unknown
+// fields are an error) and returns its tensors by name. Errors name the file.
+func ReadCheckpoint(path, model string, config any) (map[string]Tensor, error) {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("checkpoint %s: "+format, append([]any{path}, args...)...)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is already in the message
+		}
+		return nil, fail("%w", err)
+	}
+	tensors, meta, err := ReadSafetensors(data)
+	if err != nil {
+		return nil, fail("%w", err)
+	}
+
+	format, ok := meta["format"]
+	if !ok {
+		return nil, fail(`not a seqlab checkpoint: its metadata has no "format" (a seqlab checkpoint has __metadata__ {"format": %q, "model": %q, "config": "<Config as JSON>"})`, CheckpointFormat, model)
+	}
+	digits, ok := strings.CutPrefix(format, "seqlab/")
+	version, err := strconv.Atoi(digits)
+	if !ok || err != nil || version < 1 || digits != strconv.Itoa(version) {
+		return nil, fail("not a seqlab checkpoint: its format is %q; seqlab writes %q", format, CheckpointFormat)
+	}
+	if version > checkpointVersion {
+		return nil, fail("its format %q is newer than this seqlab understands (%q); upgrade seqlab to read it", format, CheckpointFormat)
+	}
+
+	switch got, ok := meta["model"]; {
+	case !ok:
+		return nil, fail("its metadata names no model; want \"model\": %q", model)
+	case got != model:
+		hint := ""
+		if isIdent(got) {
+			hint = fmt.Sprintf("; load it with %s.Load", got)
+		}
+		return nil, fail("it is a checkpoint of model kind %q, not %q%s", got, model, hint)
+	}
+
+	cfg, ok := meta["config"]
+	if !ok {
+		return nil, fail("its metadata has no \"config\" (the model's Config as JSON)")
+	}
+	dec := json.NewDecoder(strings.NewReader(cfg))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(config); err != nil {
+		return nil, fail("cannot read its config %s: %w", snippet([]byte(cfg)), err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fail("its config %s has more after the JSON object", snippet([]byte(cfg)))
+	}
+	return tensors, nil
+}
+
+// isIdent reports whether s is a lower-case Go package name such as "rnn".
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// AssignParams copies tensors into params by name. It checks everything
+// first: every param has a tensor of exactly its shape, no tensor is left
+// unused, and no value is NaN or ±Inf. It copies nothing unless all is
+// well, so a model is never half-loaded. The error lists the problems
+// (the first few of them); callers add the file name.
+func AssignParams(params []*Param, tensors map[string]Tensor) error {
+	var problems []string
+	needed := make(map[string]bool, len(params))
+	for _, p := range params {
+		if needed[p.Name] {
+			problems = append(problems, fmt.Sprintf("the model has two parameters named %q", p.Name))
+			continue
+		}
+		needed[p.Name] = true
+		t, ok := tensors[p.Name]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("no tensor %q (this model needs one of shape %v)", p.Name, p.Shape))
+		case !slices.Equal(t.Shape, p.Shape):
+			problems = append(problems, fmt.Sprintf("tensor %q has shape %v, this model needs %v", p.Name, fmtShape(t.Shape), p.Shape))
+		case len(t.Data) != p.Size():
+			problems = append(problems, fmt.Sprintf("tensor %q has %d values, this model needs %d", p.Name, len(t.Data), p.Size()))
+		default:
+			if i := firstNonFinite(t.Data); i >= 0 {
+				problems = append(problems, fmt.Sprintf("tensor %q holds %v at index %d", p.Name, t.Data[i], i))
+			}
+		}
+	}
+	var unused []string
+	for name := range tensors {
+		if !needed[name] {
+			unused = append(unused, name)
+		}
+	}
+	sort.Strings(unused)
+	for _, name := range unused {
+		problems = append(problems, fmt.Sprintf("tensor %q is not a parameter of this model", name))
+	}
+	if len(problems) > 0 {
+		const show = 4
+		msg := strings.Join(problems[:min(show, len(problems))], "; ")
+		switch more := len(problems) - show; {
+		case more == 1:
+			msg += "; and 1 more problem"
+		case more > 1:
+			msg += fmt.Sprintf("; and %d more problems", more)
+		}
+		return errors.New(msg)
+	}
+	for _, p := range params {
+		copy(p.Data(), tensors[p.Name].Data)
+	}
+	return nil
+}
+
+// firstNonFinite is the index of the first NaN or ±Inf in v, or -1.
+func firstNonFinite(v []float64) int {
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return i
+		}
+	}
+	return -1
+}
