@@ -48,11 +48,15 @@ What works today:
   seqlab train                  train an LSTM on delayed recall (lag 8) and watch it learn
   seqlab train -model rnn -size 16
                                 see the RNN stay near chance at a longer lag
+  seqlab train -model transformer -size 64 -target 0.99
+                                and attention recall across 64 distractors
+  seqlab train -save m.safetensors
+                                keep the trained model (loads into PyTorch too)
   seqlab tasks                  the sequence tasks
   seqlab models                 the models
   make bench                    speed benchmarks (go test -bench, benchstat)
 
-Coming next: the transformer, the notebook REPL and the guided lessons.
+Coming next: the notebook REPL and the guided lessons.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -111,6 +115,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Uint64("seed", 1, "random seed for the model and the training batches")
 	every := fs.Int("eval-every", 50, "evaluate on held-out sequences every this many steps")
 	target := fs.Float64("target", 0, "stop once held-out accuracy reaches this (0 = train all steps)")
+	save := fs.String("save", "", "save the trained model to this safetensors file")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: seqlab train [flags]\n\nTrains a model on a sequence task with Adam and shows held-out recall as it learns.\n\n")
 		fs.PrintDefaults()
@@ -172,6 +177,16 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	fmt.Fprintf(stdout, "\n%v in %v\n", h, h.Elapsed.Round(time.Millisecond))
+	if *save != "" {
+		saver, ok := m.(interface{ Save(string) error })
+		if !ok {
+			return fmt.Errorf("train: a %s cannot be saved", *model)
+		}
+		if err := saver.Save(*save); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "saved to %s\n", *save)
+	}
 	return nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/seqlab/seqlab/models/rnn"
 )
 
 func TestRun(t *testing.T) {
@@ -21,8 +23,11 @@ func TestRun(t *testing.T) {
 			[]string{"training rnn on delayed lag=2", "    30  ", "    60  ", "held-out recall 1.000"}, ""},
 		{[]string{"train", "-model", "lstm", "-task", "adding", "-size", "5", "-steps", "10", "-eval-every", "5"},
 			[]string{"held-out MSE"}, ""},
+		{[]string{"train", "-model", "transformer", "-size", "8", "-steps", "40", "-lr", "3e-3", "-eval-every", "40"},
+			[]string{"training transformer on delayed lag=8", "held-out recall"}, ""},
 		{[]string{"nonsense"}, nil, `unknown command "nonsense"`},
-		{[]string{"train", "-model", "gru"}, nil, `unknown model "gru"; choose one of rnn, lstm, lstm-fb5`},
+		{[]string{"train", "-model", "gru"}, nil, `unknown model "gru"; choose one of rnn, lstm, lstm-fb5, transformer`},
+		{[]string{"train", "-steps", "1", "-save", "/nonexistent-dir/m.safetensors"}, nil, "/nonexistent-dir/m.safetensors"},
 		{[]string{"train", "-task", "sorting"}, nil, `unknown task "sorting"`},
 		{[]string{"train", "-size", "-3"}, nil, "negative"},
 		{[]string{"train", "-lr", "NaN"}, nil, "learning rate"},
@@ -52,5 +57,16 @@ func TestTrainCancelled(t *testing.T) {
 	err := run(ctx, []string{"train", "-steps", "5"}, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "stopped after 0 of 5 steps") {
 		t.Errorf("cancelled train error = %v", err)
+	}
+}
+
+func TestTrainSave(t *testing.T) {
+	path := t.TempDir() + "/m.safetensors"
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"train", "-model", "rnn", "-steps", "5", "-save", path}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rnn.Load(path); err != nil {
+		t.Errorf("the saved model does not load: %v", err)
 	}
 }
