@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,11 +8,12 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/seqlab/seqlab/internal/atomicfile"
 )
 
 // A seqlab checkpoint is a safetensors file holding a model's parameters
@@ -60,70 +60,9 @@ func SaveCheckpoint(path, model string, config any, params []*Param) error {
 	if _, err := safetensorsHeader(params, meta); err != nil {
 		return fail("%w", err) // check before creating any file
 	}
-	err := writeFileAtomic(path, func(w io.Writer) error { return WriteSafetensors(w, params, meta) })
+	err := atomicfile.Write(path, func(w io.Writer) error { return WriteSafetensors(w, params, meta) })
 	if err != nil {
 		return fail("%w", err)
-	}
-	return nil
-}
-
-// writeFileAtomic writes a file with write into a temporary file next to
-// path, flushes it to disk and renames it over path. If anything fails, the
-// temporary file is removed and whatever was at path is left untouched. The
-// new file keeps the permissions of the file it replaces (0644 for a new one).
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	perm := fs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		switch {
-		case fi.IsDir():
-			return errors.New("it is a directory")
-		case !fi.Mode().IsRegular():
-			return errors.New("it is not a regular file")
-		}
-		perm = fi.Mode().Perm()
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("cannot create a file in %s: %w", dir, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	// Make the rename itself durable where the system allows it.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

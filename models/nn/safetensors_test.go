@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/seqlab/seqlab/internal/atomicfile"
 )
 
 // testParams returns a small parameter list with distinct, seeded values:
@@ -361,12 +363,12 @@ func TestSaveCheckpointFailures(t *testing.T) {
 		// write fail after part of the new file is out, as a full disk would.
 		reset(t)
 		errFull := errors.New("no space left on device")
-		err := writeFileAtomic(path, func(w io.Writer) error {
+		err := atomicfile.Write(path, func(w io.Writer) error {
 			w.Write(bytes.Repeat([]byte("x"), 100_000)) // more than the bufio buffer: reaches the file
 			return errFull
 		})
 		if !errors.Is(err, errFull) {
-			t.Errorf("writeFileAtomic error = %v; want %v", err, errFull)
+			t.Errorf("atomicfile.Write error = %v; want %v", err, errFull)
 		}
 		intact(t)
 	})
