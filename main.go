@@ -52,6 +52,7 @@ What works today:
                                 and attention recall across 64 distractors
   seqlab train -save m.safetensors
                                 keep the trained model (loads into PyTorch too)
+  seqlab run FILE.md            run a notebook's Go cells in a fresh kernel and print their outputs
   seqlab tasks                  the sequence tasks
   seqlab models                 the models
   make bench                    speed benchmarks (go test -bench, benchstat)
@@ -84,6 +85,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stdout, line)
 		}
 		return nil
+	case "run":
+		return runNotebooks(ctx, args[1:], stdout, stderr)
+	case "kernel":
+		return runKernel(args[1:], stderr)
+	case "export":
+		return exportNotebook(args[1:], stdout, stderr)
+	case "import":
+		return importNotebook(args[1:], stdout, stderr)
 	default:
 		return fmt.Errorf("unknown command %q; run `seqlab help` to see the commands", args[0])
 	}

@@ -3,11 +3,27 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/seqlab/seqlab/models/rnn"
 )
+
+// TestMain lets the test binary stand in for seqlab itself when the
+// notebook runner starts a kernel (os.Executable() kernel).
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "kernel" {
+		if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
 
 func TestRun(t *testing.T) {
 	for _, tc := range []struct {
@@ -68,5 +84,107 @@ func TestTrainSave(t *testing.T) {
 	}
 	if _, err := rnn.Load(path); err != nil {
 		t.Errorf("the saved model does not load: %v", err)
+	}
+}
+
+// runNotebook runs `seqlab run args...` and returns what it printed.
+func runNotebook(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), append([]string{"run"}, args...), &out, &out)
+	return out.String(), err
+}
+
+func wantAll(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+}
+
+func TestRunTrainingNotebook(t *testing.T) {
+	out, err := runNotebook(t, "testdata/notebooks/train_lstm.md")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	wantAll(t, out, "parameters: 7233 error: <nil>", "step  1  loss ", "step 30  loss ", "30 steps, error: <nil>",
+		"training loss", "cross-entropy", "* lstm", "── [4] len(losses)\n30\n")
+}
+
+func TestRunPrepassNotebook(t *testing.T) {
+	out, err := runNotebook(t, "--keep-going", "testdata/notebooks/prepass.md")
+	if err == nil || !strings.Contains(err.Error(), "2 cell(s) failed") {
+		t.Errorf("err = %v; want the two cells that are meant to fail", err)
+	}
+	wantAll(t, out,
+		"twice base: 20\n{1 2}\n",              // declarations and statements mixed
+		"0 1 2 \nsum: 6\n5 4 3 \n",             // range over int and over a function, with break
+		"── [3] var fs []func() int\n0 1 2 \n", // per-iteration loop variables
+		"1 7.5 a\n0\n",                         // min, max, clear
+		"3:8: invalid operation: mismatched types int and untyped string", // the cell's own line:col
+		"2×3\n⎡1  2  3⎤\n⎣4  5  6⎦\n",                                     // a bare final expression
+		"[kernel restarting] type point is declared differently than before",
+		"type point is also declared in a cell above",
+	)
+}
+
+func TestRunFailingNotebook(t *testing.T) {
+	out, err := runNotebook(t, "--keep-going", "--cell-timeout", "2s", "testdata/notebooks/failing.md")
+	if err == nil || !strings.Contains(err.Error(), "4 cell(s) failed") {
+		t.Errorf("err = %v; want 4 failed cells", err)
+	}
+	wantAll(t, out,
+		"state before the failures",
+		"✗ cell 2 failed", "a panic in the cell",
+		"✗ cell 3 failed", "the kernel died", "panic: a panic in a goroutine",
+		"✗ cell 4 failed", "interrupted after the cell timeout of 2s",
+		"✗ cell 5 failed", "os.Exit(3) called",
+		"still running after the failures",
+	)
+	// Without --keep-going the run stops at the first failure.
+	out, err = runNotebook(t, "testdata/notebooks/failing.md")
+	if err == nil || strings.Contains(out, "still running after") || strings.Contains(out, "── [3]") {
+		t.Errorf("without --keep-going: err %v, output:\n%s", err, out)
+	}
+}
+
+func TestRunSave(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nb.md")
+	src := "# saved\n\n```go\nfmt.Println(\"hello\")\n```\n\n```go\n6 * 7\n```\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runNotebook(t, path, "--save"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	data, _ := os.ReadFile(path)
+	wantAll(t, string(data), "```output\nhello\n```", "```output result\n42\n```")
+	// Running it again gives the same file: outputs are replaced, not added.
+	runNotebook(t, path, "--save")
+	again, _ := os.ReadFile(path)
+	if !bytes.Equal(data, again) {
+		t.Errorf("a second --save changed the file:\n%s\nthen\n%s", data, again)
+	}
+}
+
+func TestExportImport(t *testing.T) {
+	dir := t.TempDir()
+	md := filepath.Join(dir, "nb.md")
+	os.WriteFile(md, []byte("# title\n\n```go\nx := 1\n```\n"), 0o644)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"export", md, "--to", "ipynb"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	ipynb := filepath.Join(dir, "nb.ipynb")
+	back := filepath.Join(dir, "back.md")
+	if err := run(context.Background(), []string{"import", ipynb, "-o", back}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(md)
+	b, _ := os.ReadFile(back)
+	if !bytes.Equal(a, b) {
+		t.Errorf("export then import changed the notebook:\n%s\nthen\n%s", a, b)
 	}
 }

@@ -1,0 +1,216 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The tests run real kernels: this test binary doubles as `seqlab kernel`
+// when SEQLAB_TEST_KERNEL is set.
+func TestMain(m *testing.M) {
+	if os.Getenv("SEQLAB_TEST_KERNEL") == "1" {
+		if err := ServeKernel(KernelOptions{Unrestricted: os.Getenv("SEQLAB_TEST_UNRESTRICTED") == "1"}); err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func testClient(t *testing.T) *Client {
+	t.Helper()
+	c := NewClient(ClientOptions{Command: []string{os.Args[0]}, Env: []string{"SEQLAB_TEST_KERNEL=1"}, Grace: time.Second})
+	t.Cleanup(func() { c.Close() })
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// run executes code and returns everything it printed (streams, results,
+// displays as JSON) and its error.
+func run(t *testing.T, c *Client, code string) (string, error) {
+	t.Helper()
+	var out strings.Builder
+	err := c.Execute(context.Background(), "t", code, func(ev Event) {
+		switch ev.Type {
+		case TypeStream, TypeResult:
+			out.WriteString(ev.Text)
+			if ev.Type == TypeResult {
+				out.WriteString("\n")
+			}
+		case TypeDisplay:
+			out.WriteString("display:" + string(ev.Value) + "\n")
+		}
+	})
+	return out.String(), err
+}
+
+func TestKernelCells(t *testing.T) {
+	c := testClient(t)
+	for _, tc := range []struct {
+		desc, src, want, wantErr string
+	}{
+		{"print", `fmt.Println("hello")`, "hello\n", ""},
+		{"global across cells (1)", `x := 21`, "", ""},
+		{"global across cells (2)", `x * 2`, "42\n", ""},
+		{"println builtin goes to stderr", `println("raw")`, "raw\n", ""},
+		{"os.Stdout", `os.Stdout.WriteString("direct\n")`, "direct\n", ""},
+		{"compiled output", `m, _ := lstm.New(lstm.Tiny(), rand.New(rand.NewPCG(1, 1))); fmt.Println(nn.CountParams(m.Params()))`, "7233\n", ""},
+		{"matrix value", `mat.NewDense(2, 2, []float64{1, 2, 3, 4})`, "2×2\n⎡1  2⎤\n⎣3  4⎦\n", ""},
+		{"string value", `"hi"`, "\"hi\"\n", ""},
+		{"undefined", "y := 1\nz := undefinedThing", "", "2:6: undefined: undefinedThing"},
+		{"panic", `panic("boom")`, "", "boom"},
+		{"os.Exit does not kill", `os.Exit(3)`, "", "os.Exit(3) called"},
+		{"still alive", `x`, "21\n", ""},
+		{"ctx exists", `ctx.Err() == nil`, "true\n", ""},
+	} {
+		got, err := run(t, c, tc.src)
+		if tc.wantErr == "" && err != nil {
+			t.Errorf("%s: %q: error %v", tc.desc, tc.src, err)
+			continue
+		}
+		if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+			t.Errorf("%s: %q: error %v; want %q", tc.desc, tc.src, err, tc.wantErr)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("%s: %q printed %q; want %q", tc.desc, tc.src, got, tc.want)
+		}
+	}
+}
+
+func TestStreamsWhileRunning(t *testing.T) {
+	c := testClient(t)
+	var times []time.Time
+	err := c.Execute(context.Background(), "t", `for i := 0; i < 3; i++ { fmt.Println(i); time.Sleep(200 * time.Millisecond) }`, func(ev Event) {
+		if ev.Type == TypeStream {
+			times = append(times, time.Now())
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(times) < 3 || times[len(times)-1].Sub(times[0]) < 300*time.Millisecond {
+		t.Errorf("output arrived in %d pieces over %v; want each line as it is printed", len(times), times[len(times)-1].Sub(times[0]))
+	}
+}
+
+func TestInterruptInterpretedLoop(t *testing.T) {
+	c := testClient(t)
+	run(t, c, `kept := 7`)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := c.Execute(ctx, "t", `for { }`, nil)
+	if !errors.Is(err, ErrInterrupted) && err == nil {
+		t.Fatalf("endless loop: err = %v", err)
+	}
+	t.Logf("endless loop stopped after %v: %v", time.Since(start), err)
+	if time.Since(start) > 3*time.Second {
+		t.Errorf("took %v to stop", time.Since(start))
+	}
+}
+
+func TestInterruptTraining(t *testing.T) {
+	c := testClient(t)
+	run(t, c, `kept := 7`)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := c.Execute(ctx, "t", `
+m, _ := lstm.New(lstm.Standard(17), rand.New(rand.NewPCG(1, 1)))
+task, _ := tasks.Delayed(64)
+o := train.Defaults()
+o.Steps = 100000
+_, err := train.Train(ctx, m, task, o)
+fmt.Println("train returned:", err)`, nil)
+	if !errors.Is(err, ErrInterrupted) && err != nil {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("training stopped %v after the start (interrupt at 500 ms); want within a second", d)
+	}
+	// The kernel was not restarted: state survives.
+	if got, err := run(t, c, `kept`); err != nil || got != "7\n" {
+		t.Errorf("after the interrupt: %q, %v; want the kernel's state kept", got, err)
+	}
+}
+
+func TestGoroutinePanicKillsOnlyTheKernel(t *testing.T) {
+	c := testClient(t)
+	_, err := run(t, c, `go func() { panic("in a goroutine") }(); time.Sleep(time.Second)`)
+	var died *KernelDiedError
+	if !errors.As(err, &died) {
+		t.Fatalf("err = %v; want *KernelDiedError", err)
+	}
+	if !strings.Contains(died.Error(), "in a goroutine") {
+		t.Errorf("the error does not say what happened: %v", died)
+	}
+	if got, err := run(t, c, `1 + 1`); err != nil || got != "2\n" {
+		t.Errorf("after the crash: %q, %v; want a fresh kernel", got, err)
+	}
+}
+
+func TestStackOverflow(t *testing.T) {
+	c := testClient(t)
+	_, err := run(t, c, "func f(n int) int { return f(n+1) + 1 }\nf(0)")
+	if err == nil {
+		t.Fatal("infinite recursion succeeded")
+	}
+	t.Log(err)
+	if got, err := run(t, c, `2 + 2`); err != nil || got != "4\n" {
+		t.Errorf("after the overflow: %q, %v", got, err)
+	}
+}
+
+func TestEndlessCompiledCallIsKilled(t *testing.T) {
+	c := testClient(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	// time.Sleep is compiled code that ignores the context.
+	err := c.Execute(ctx, "t", `time.Sleep(time.Hour)`, nil)
+	if err == nil || !strings.Contains(err.Error(), "restarted") {
+		t.Fatalf("err = %v; want the kernel restarted", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if got, err := run(t, c, `3`); err != nil || got != "3\n" {
+		t.Errorf("after the restart: %q, %v", got, err)
+	}
+}
+
+func TestHugeOutputIsCapped(t *testing.T) {
+	c := testClient(t)
+	got, err := run(t, c, `s := strings.Repeat("x", 1<<20); for i := 0; i < 20; i++ { fmt.Print(s) }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) > 9<<20 || !strings.Contains(got, "output truncated") {
+		t.Errorf("printed %d bytes; want at most the 8 MiB cap and a note", len(got))
+	}
+}
+
+func TestComplete(t *testing.T) {
+	c := testClient(t)
+	run(t, c, `myVariable := 3`)
+	_, items, err := c.Complete(context.Background(), "myV", 3)
+	if err != nil || len(items) != 1 || items[0] != "myVariable" {
+		t.Errorf("complete myV = %v, %v", items, err)
+	}
+	_, items, _ = c.Complete(context.Background(), "x := lstm.Ti", 12)
+	if len(items) != 1 || items[0] != "lstm.Tiny" {
+		t.Errorf("complete lstm.Ti = %v", items)
+	}
+	doc, _ := c.Inspect(context.Background(), "lstm.New(", 6)
+	if !strings.Contains(doc, "func(") {
+		t.Errorf("inspect lstm.New = %q", doc)
+	}
+}
