@@ -333,8 +333,8 @@ func (c *Client) Execute(ctx context.Context, cellID, code string, on func(Event
 				return cellErr
 			case TypeError:
 				cellErr = &CellError{Msg: r.Text, Line: r.Line, Col: r.Col, Restart: r.Restart}
-				if interrupted && r.Text == "interrupted" {
-					break
+				if interrupted && r.Text == "interrupted" || r.Restart {
+					break // reported by the return value
 				}
 				if on != nil {
 					on(r)

@@ -69,6 +69,11 @@ func TestKernelCells(t *testing.T) {
 		{"os.Exit does not kill", `os.Exit(3)`, "", "os.Exit(3) called"},
 		{"still alive", `x`, "21\n", ""},
 		{"ctx exists", `ctx.Err() == nil`, "true\n", ""},
+		{"log", `log.SetFlags(0); log.Println("via log")`, "via log\n", ""},
+		{"display value", `display.Show(display.NewTable("a").Row(1))`, `display:{"kind":"table","title":"","header":["a"],"rows":[["1"]]}` + "\n", ""},
+		{"restricted import", `import "os/exec"`, "", "only available when seqlab runs with --unrestricted"},
+		{"missing import", `w := bufio.NewWriter(os.Stdout)`, "", `add: import "bufio"`},
+		{"unknown package", `import "net/http"`, "", "not available in seqlab notebooks"},
 	} {
 		got, err := run(t, c, tc.src)
 		if tc.wantErr == "" && err != nil {
@@ -212,5 +217,30 @@ func TestComplete(t *testing.T) {
 	doc, _ := c.Inspect(context.Background(), "lstm.New(", 6)
 	if !strings.Contains(doc, "func(") {
 		t.Errorf("inspect lstm.New = %q", doc)
+	}
+}
+
+func TestUnrestricted(t *testing.T) {
+	c := NewClient(ClientOptions{Command: []string{os.Args[0]}, Env: []string{"SEQLAB_TEST_KERNEL=1", "SEQLAB_TEST_UNRESTRICTED=1"}})
+	defer c.Close()
+	got, err := run(t, c, "import \"os/exec\"\nout, err := exec.Command(\"echo\", \"hi\").Output()\nfmt.Print(string(out), err)")
+	if err != nil || got != "hi\n<nil>" {
+		t.Errorf("os/exec with --unrestricted: %q, %v", got, err)
+	}
+}
+
+func TestTypeRedefinitionReplays(t *testing.T) {
+	c := testClient(t)
+	above := []Cell{{ID: "a", Code: "base := 10"}}
+	for _, cl := range above {
+		run(t, c, cl.Code)
+	}
+	run(t, c, "type point struct{ X int }")
+	var restarted string
+	var out strings.Builder
+	err := c.ExecuteReplaying(context.Background(), "b", "type point struct{ X, Y int }\nfmt.Println(point{1, 2}, base)", above,
+		func(ev Event) { out.WriteString(ev.Text) }, func(msg string) { restarted = msg })
+	if err != nil || out.String() != "{1 2} 10\n" || !strings.Contains(restarted, "type point is declared differently") {
+		t.Errorf("redefinition: err %v, output %q, restart message %q", err, out.String(), restarted)
 	}
 }

@@ -26,6 +26,11 @@ var Preload = map[string]string{
 	"fmt":         "fmt",
 	"math":        "math",
 	"os":          "os",
+	"log":         "log",
+	"strconv":     "strconv",
+	"errors":      "errors",
+	"slices":      "slices",
+	"maps":        "maps",
 	"strings":     "strings",
 	"sort":        "sort",
 	"time":        "time",
@@ -187,6 +192,7 @@ func (s *Session) Execute(ctx context.Context, code string, emit func(Reply)) er
 		if err != nil {
 			e := toExecError(err)
 			explain(e, plan.TypeErrors)
+			s.advise(e)
 			return e
 		}
 		last = v
@@ -251,6 +257,49 @@ func explain(e *ExecError, typeErrs []prepass.Error) {
 		e.Msg, e.Line, e.Col = te.Msg, te.Line, te.Col
 		return
 	}
+}
+
+var (
+	missingImport  = regexp.MustCompile(`^import "([^"]+)" error: unable to find source related to.*`)
+	undefinedName  = regexp.MustCompile(`^undefined: ([A-Za-z_][A-Za-z0-9_]*)$`)
+	missingGeneric = regexp.MustCompile(`^undefined selector:? (slices|maps|iter)\.([A-Za-z0-9_]+)$`)
+)
+
+// restricted are the packages only --unrestricted offers.
+var restricted = map[string]bool{"os/exec": true, "syscall": true, "unsafe": true}
+
+// advise rewrites messages about packages into what to do about them.
+func (s *Session) advise(e *ExecError) {
+	if m := missingImport.FindStringSubmatch(e.Msg); m != nil {
+		if restricted[m[1]] && !s.opts.Unrestricted {
+			e.Msg = fmt.Sprintf("package %q is only available when seqlab runs with --unrestricted: it lets a cell run programs or reach past Go's safety checks", m[1])
+		} else {
+			e.Msg = fmt.Sprintf("package %q is not available in seqlab notebooks; they offer seqlab's packages, gonum's mat and the common parts of the standard library", m[1])
+		}
+		return
+	}
+	if m := missingGeneric.FindStringSubmatch(e.Msg); m != nil {
+		e.Msg = fmt.Sprintf("%s.%s is a generic function, and the interpreter only has Go 1.22's slices and maps (Contains, Index, Insert, Delete, Equal, Clone, Compact, Reverse, …); sort with sort.Ints, sort.Float64s or sort.Slice, and range over a map directly", m[1], m[2])
+		return
+	}
+	if m := undefinedName.FindStringSubmatch(e.Msg); m != nil {
+		for key := range symbols.Symbols {
+			if path, name := splitKey(key); name == m[1] {
+				e.Msg += fmt.Sprintf(" (to use package %s, add: import %q)", name, path)
+				return
+			}
+		}
+	}
+}
+
+// splitKey splits a symbol-table key "path/name" into the import path and
+// the package name.
+func splitKey(key string) (path, name string) {
+	i := strings.LastIndexByte(key, '/')
+	if i < 0 {
+		return key, key
+	}
+	return key[:i], key[i+1:]
 }
 
 // yaegiNoise drops the line yaegi prints when interpreted code panics

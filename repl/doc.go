@@ -1,0 +1,65 @@
+// Package repl is seqlab's notebook kernel: a yaegi Go interpreter preloaded
+// with seqlab's models, tasks, training loop and display values, running in a
+// child process (`seqlab kernel`) behind a small line-delimited JSON
+// protocol, and the Go client the notebook and `seqlab run` talk to it with.
+//
+// # Why a child process
+//
+// yaegi cannot stop compiled code, and a panic in a goroutine started by
+// interpreted code ends the whole process. So the interpreter lives in its
+// own process: an interrupt cancels the cell's context (ctx in every cell,
+// which compiled calls such as train.Train honour) and stops interpreted
+// code; if the cell has not returned after a grace period (2 s) the client
+// kills the kernel and starts a new one, and says that its state was lost.
+// A kernel that dies any other way — a goroutine panic, a stack overflow,
+// running out of memory — ends the running cell with an error that carries
+// the panic message; the notebook, owned by the client, loses nothing.
+//
+// # Cells
+//
+// Each cell goes through the pre-pass (package prepass), which splits mixed
+// declarations and statements, rewrites what yaegi v0.16 lacks (range over
+// integers and functions, per-iteration loop variables, min, max, clear) and
+// keeps error positions the cell's own. The value of a bare final
+// expression is shown (a *mat.Dense in rows, a display.Value as rich output).
+// Everything written to the kernel's stdout and stderr — fmt, println, log,
+// os.Stdout, output of compiled seqlab code — is captured through pipes and
+// streamed while the cell runs, capped at 8 MiB a cell. os.Exit panics
+// instead of ending the kernel; os/exec, syscall and unsafe exist only with
+// --unrestricted. A cell that redefines a type (which a running Go program
+// cannot do) makes the client restart the kernel and replay the cells above
+// (Client.ExecuteReplaying).
+//
+// # Protocol
+//
+// The client writes one JSON Request per line to the kernel's stdin; the
+// kernel writes one JSON Reply per line to its stdout. Requests:
+//
+//	{"id":"r1","op":"execute","cell":"c3","code":"fmt.Println(1)"}
+//	{"id":"r2","op":"interrupt"}                       cancel the running cell
+//	{"id":"r3","op":"restart"}                         a fresh interpreter in the same process
+//	{"id":"r4","op":"complete","code":"lstm.Ti","pos":7}
+//	{"id":"r5","op":"inspect","code":"lstm.New(","pos":6}
+//	{"id":"r6","op":"shutdown"}
+//
+// Replies carry the id of their request. An execute request gets, in order,
+// stream replies ({"type":"stream","name":"stdout","text":"1\n"}) and
+// display replies ({"type":"display","value":{"kind":"lineplot",...}}) as
+// the cell produces them, a result reply for the value of a bare final
+// expression ({"type":"result","text":"42"}), an error reply if it failed
+// ({"type":"error","text":"undefined: x","line":3,"col":5}, with
+// "restart":true when a type was redefined), and finally one done reply
+// ({"type":"done","ok":true,"ms":12}). Complete answers with
+// {"type":"complete","items":["lstm.Tiny"],"start":0}, inspect with
+// {"type":"inspect","text":"lstm.New: func(...)\n\nNew returns ..."}; both
+// also end with done. Status replies without an id announce the kernel's
+// state: {"type":"status","state":"starting"|"idle"|"busy"|"dead"}.
+//
+// # Example
+//
+//	c := repl.NewClient(repl.ClientOptions{})
+//	defer c.Close()
+//	err := c.Execute(ctx, "c1", `fmt.Println("hello")`, func(ev repl.Event) {
+//		fmt.Print(ev.Text)
+//	})
+package repl
