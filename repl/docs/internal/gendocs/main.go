@@ -15,6 +15,7 @@ import (
 	"log"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -36,12 +37,12 @@ func main() {
 	flag.Parse()
 	table := map[string]string{}
 	for _, path := range packages {
-		dir, err := packageDir(path)
+		dir, files, err := packageFiles(path)
 		if err != nil {
 			log.Printf("skipping %s: %v", path, err)
 			continue
 		}
-		if err := collect(table, path, dir); err != nil {
+		if err := collect(table, path, dir, files); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -65,36 +66,37 @@ func main() {
 	}
 }
 
-func packageDir(path string) (string, error) {
+// packageFiles returns the directory of the package at path and the Go
+// files of this build (files excluded by build tags, such as gonum's
+// bounds-checking variants, would make the table depend on map order).
+func packageFiles(path string) (string, []string, error) {
 	cmd := exec.Command("go", "list", "-json", path)
 	cmd.Stderr = os.Stderr
 	data, err := cmd.Output()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	var p struct{ Dir string }
+	var p struct {
+		Dir     string
+		GoFiles []string
+	}
 	if err := json.Unmarshal(data, &p); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return p.Dir, nil
+	return p.Dir, p.GoFiles, nil
 }
 
-func collect(table map[string]string, path, dir string) error {
+func collect(table map[string]string, path, dir string, names []string) error {
 	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, parser.ParseComments)
-	if err != nil {
-		return err
+	var files []*ast.File
+	for _, name := range names {
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.ParseComments)
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
 	}
-	for name, pkg := range pkgs {
-		if strings.HasSuffix(name, "_test") {
-			continue
-		}
-		files := make([]*ast.File, 0, len(pkg.Files))
-		for _, f := range pkg.Files {
-			files = append(files, f)
-		}
+	{
 		d, err := doc.NewFromFiles(fset, files, path)
 		if err != nil {
 			return err
