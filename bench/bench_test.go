@@ -1,16 +1,42 @@
 package bench_test
 
 import (
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/seqlab/seqlab/bench"
 )
 
+var unitsOnce sync.Once
+
+// units prints the Unit metadata lines once, before the first result.
+func units() { unitsOnce.Do(func() { bench.WriteUnits(os.Stdout) }) }
+
 // BenchmarkWorkload runs the standard speed workloads of BENCHMARKS.md.
 func BenchmarkWorkload(b *testing.B) {
+	units()
 	for _, w := range bench.Workloads() {
 		b.Run(w.Name, w.Run)
+	}
+}
+
+// BenchmarkRecall trains every model of the recall suite over every task's
+// sweep, one sub-benchmark per seed; run it with -benchtime 1x (make
+// bench-recall). With -short it runs a tiny version.
+func BenchmarkRecall(b *testing.B) {
+	units()
+	for _, c := range bench.RecallCases(testing.Short()) {
+		b.Run(c.Name(), func(b *testing.B) { bench.RunRecall(b, c, testing.Short()) })
+	}
+}
+
+// BenchmarkMemory is the memory and cost scaling sweep (make bench-memory).
+func BenchmarkMemory(b *testing.B) {
+	units()
+	for _, c := range bench.MemoryCases(testing.Short()) {
+		b.Run(c.Name(), func(b *testing.B) { bench.RunMemory(b, c) })
 	}
 }
 

@@ -35,15 +35,20 @@ var standardModels = []standardModel{
 	}},
 	{"lstm", "LSTM, embedding 32, hidden 64, forget-gate bias 1", 3e-3, lstmBuilder(1)},
 	{"lstm-fb5", "LSTM, embedding 32, hidden 64, forget-gate bias 5", 3e-3, lstmBuilder(5)},
-	{"transformer", "transformer, d 64, 4 heads, 2 layers, MLP 128, pre-LayerNorm, GELU", 1e-3, func(spec tasks.Spec, rng *rand.Rand) (train.Model, error) {
-		cfg := transformer.Config{D: 64, Heads: 4, Layers: 2, FF: 128, MaxT: spec.T, Outputs: spec.Outputs}
+	{"transformer", "transformer, d 64, 4 heads, 2 layers, MLP 128, pre-LayerNorm, GELU", 1e-3, transformerBuilder(2)},
+	{"transformer-1layer", "the same transformer with one layer (the induction control)", 1e-3, transformerBuilder(1)},
+}
+
+func transformerBuilder(layers int) func(tasks.Spec, *rand.Rand) (train.Model, error) {
+	return func(spec tasks.Spec, rng *rand.Rand) (train.Model, error) {
+		cfg := transformer.Config{D: 64, Heads: 4, Layers: layers, FF: 128, MaxT: spec.T, Outputs: spec.Outputs}
 		if spec.Vocab > 0 {
 			cfg.Vocab = spec.Vocab
 		} else {
 			cfg.Features = spec.Features
 		}
 		return transformer.New(cfg, rng)
-	}},
+	}
 }
 
 func lstmBuilder(forgetBias float64) func(tasks.Spec, *rand.Rand) (train.Model, error) {
