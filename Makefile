@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= seqlab
 PKGS    := ./...
 
-.PHONY: run build test lint bench bench-speed generate clean
+.PHONY: run build test lint bench bench-speed bench-recall bench-memory bench-compare generate clean
 
 run: ## start seqlab
 	$(GO) run .
@@ -11,18 +11,28 @@ run: ## start seqlab
 build: ## build ./seqlab
 	$(GO) build -o $(BIN) .
 
-test: lint ## gofmt + go vet, then every test (seeded, fast), benchmarks run once
+test: lint ## gofmt + go vet, every test (seeded, fast), and a tiny run of every benchmark suite
 	$(GO) test -count=1 $(PKGS)
+	$(GO) test -short -run '^$$' -bench 'Recall|Memory' -benchtime 1x ./bench
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
-bench: bench-speed ## all benchmark suites
+bench: bench-speed bench-memory bench-recall ## all benchmark suites
 
 bench-speed: ## the standard speed workloads (BENCHMARKS.md), 5 runs for benchstat
-	$(GO) test -run '^$$' -bench Workload -count 5 ./bench | tee bench-speed.txt
+	$(GO) run . bench --suite speed --count 5 -o bench-speed.txt
+
+bench-memory: ## memory and cost against sequence length, with fitted slopes and plots
+	$(GO) run . bench --suite memory -o bench-memory.txt
+
+bench-recall: ## long-range recall of every model on every task (long: hours on 2 cores)
+	$(GO) run . bench --suite recall -o bench-recall.txt
+
+bench-compare: ## compare two result files: make bench-compare OLD=a.txt NEW=b.txt
+	$(GO) tool benchstat $(OLD) $(NEW)
 
 generate: ## regenerate generated code
 	$(GO) generate $(PKGS)

@@ -55,7 +55,7 @@ What works today:
   seqlab run FILE.md            run a notebook's Go cells in a fresh kernel and print their outputs
   seqlab tasks                  the sequence tasks
   seqlab models                 the models
-  make bench                    speed benchmarks (go test -bench, benchstat)
+  seqlab bench --suite recall   how far back each model recalls (also: memory, speed)
 
 Coming next: the notebook REPL and the guided lessons.
 `
@@ -87,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "run":
 		return runNotebooks(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "kernel":
 		return runKernel(args[1:], stderr)
 	case "export":
