@@ -1,7 +1,6 @@
 package lstm
 
 import (
-	"fmt"
 	"math/rand/v2"
 
 	"github.com/seqlab/seqlab/models/nn"
@@ -16,22 +15,7 @@ const kind = "lstm"
 // metadata (see nn.SaveCheckpoint). An existing file at path is replaced only
 // once the new one is completely written.
 func (m *Model) Save(path string) error {
-	if err := m.checkConfig(); err != nil {
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	return nn.SaveCheckpoint(path, kind, m.Config, m.Params())
-}
-
-// checkConfig reports a Config changed after New so that it no longer
-// describes the parameters: such a checkpoint could not be loaded.
-func (m *Model) checkConfig() error {
-	if err := m.Config.Validate(); err != nil {
-		return err
-	}
-	if want, got := m.Config.ParamCount(), nn.CountParams(m.Params()); want != got {
-		return fmt.Errorf("lstm: the model's Config describes %d parameters, but the model has %d; was Config changed after New?", want, got)
-	}
-	return nil
+	return nn.SaveModel(path, kind, m.Config, m.Params())
 }
 
 // Load reads a model saved by Save, or written by PyTorch with the same
@@ -41,17 +25,16 @@ func (m *Model) checkConfig() error {
 // or an error naming the file and the problem.
 func Load(path string) (*Model, error) {
 	var cfg Config
-	tensors, err := nn.ReadCheckpoint(path, kind, &cfg)
+	var m *Model
+	err := nn.LoadModel(path, kind, &cfg, func() (ps []*nn.Param, err error) {
+		// The seed does not matter: every parameter is overwritten.
+		if m, err = New(cfg, rand.New(rand.NewPCG(1, 1))); err != nil {
+			return nil, err
+		}
+		return m.Params(), nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	// The seed does not matter: every parameter is overwritten below.
-	m, err := New(cfg, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		return nil, fmt.Errorf("checkpoint %s: invalid config: %w", path, err)
-	}
-	if err := nn.AssignParams(m.Params(), tensors); err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	return m, nil
 }

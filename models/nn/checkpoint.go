@@ -204,3 +204,42 @@ func firstNonFinite(v []float64) int {
 	}
 	return -1
 }
+
+// ModelConfig is what SaveModel needs of a model's Config.
+type ModelConfig interface {
+	Validate() error
+	ParamCount() int
+}
+
+// SaveModel saves a model of the given kind with SaveCheckpoint, after
+// checking that cfg still describes params (a Config changed after New would
+// make a checkpoint that cannot be loaded).
+func SaveModel(path, kind string, cfg ModelConfig, params []*Param) error {
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if want, got := cfg.ParamCount(), CountParams(params); want != got {
+		return fmt.Errorf("checkpoint %s: %s: the model's Config describes %d parameters, but the model has %d; was Config changed after New?", path, kind, want, got)
+	}
+	return SaveCheckpoint(path, kind, cfg, params)
+}
+
+// LoadModel reads a checkpoint of the given kind: it decodes the file's
+// config into cfg (a pointer to the model's Config), calls build to make
+// the model from it, and copies the tensors into the parameters build
+// returns, checking every name, shape and value first. So a model is either
+// complete or not made at all; errors name the file and the problem.
+func LoadModel(path, kind string, cfg any, build func() ([]*Param, error)) error {
+	tensors, err := ReadCheckpoint(path, kind, cfg)
+	if err != nil {
+		return err
+	}
+	params, err := build()
+	if err != nil {
+		return fmt.Errorf("checkpoint %s: invalid config: %w", path, err)
+	}
+	if err := AssignParams(params, tensors); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return nil
+}
