@@ -59,6 +59,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	compare := fs.String("compare", "", "compare with an earlier results file, like benchstat")
 	filter := fs.String("run", "", "only benchmarks whose name contains this text")
 	plots := fs.String("plots", "", "write plots (SVG and PNG) into this directory (default: next to -o)")
+	seeds := fs.Int("seeds", len(bench.RecallSeeds), "recall suite: train each case from this many seeds (0, 1, …)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: seqlab bench [--suite recall|memory|speed] [--short] [--count N] [-o results.txt] [--compare old.txt]\n\n"+
 			"Runs a benchmark suite (the same functions as go test -bench ./bench), writes benchstat-readable\n"+
@@ -70,6 +71,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *count < 1 {
 		return errors.New("bench: --count must be at least 1")
+	}
+	if *seeds < 1 || *seeds > 100 {
+		return errors.New("bench: --seeds must be between 1 and 100")
+	}
+	bench.RecallSeeds = bench.RecallSeeds[:0]
+	for s := range *seeds {
+		bench.RecallSeeds = append(bench.RecallSeeds, uint64(s))
 	}
 	cases, err := suiteCases(*suite, *short)
 	if err != nil {
