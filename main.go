@@ -17,13 +17,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/signal"
 	"strings"
 	"time"
 
 	"github.com/seqlab/seqlab/bench"
+	"github.com/seqlab/seqlab/models/nn"
 	"github.com/seqlab/seqlab/tasks"
 	"github.com/seqlab/seqlab/train"
 )
@@ -158,7 +158,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := opts.Validate(); err != nil {
 		return err
 	}
-	m, err := bench.NewModel(*model, task.Spec(), rand.New(rand.NewPCG(*seed, *seed)))
+	m, err := bench.NewModel(*model, task.Spec(), nn.NewRNG(*seed))
 	if err != nil {
 		return err
 	}

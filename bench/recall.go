@@ -3,9 +3,9 @@ package bench
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
+	"github.com/seqlab/seqlab/models/nn"
 	"github.com/seqlab/seqlab/tasks"
 	"github.com/seqlab/seqlab/train"
 )
@@ -112,7 +112,7 @@ func RunRecall(b *testing.B, c RecallCase, short bool) {
 	spec := task.Spec()
 	var h *train.History
 	for b.Loop() {
-		m, err := NewModel(c.Model, spec, rand.New(rand.NewPCG(c.Seed, c.Seed)))
+		m, err := NewModel(c.Model, spec, nn.NewRNG(c.Seed))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -3,7 +3,7 @@
 // gradient clipping, evaluates it on held-out sequences, and stops early,
 // on request, or with a clear error when training diverges.
 //
-//	m, _ := lstm.New(lstm.Standard(17), rand.New(rand.NewPCG(1, 1)))
+//	m, _ := lstm.New(lstm.Standard(17), nn.NewRNG(1))
 //	task, _ := tasks.Delayed(8)
 //	opts := train.Defaults()
 //	opts.LR = 3e-3
@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"time"
 
 	"github.com/seqlab/seqlab/models/nn"
@@ -177,7 +176,7 @@ func Train(ctx context.Context, m Model, task tasks.Task, opts Options) (*Histor
 	}
 	params := m.Params()
 	adam := nn.NewAdam(params, nn.AdamConfig{LR: opts.LR})
-	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5eed))
+	rng := nn.NewRNG(opts.Seed)
 	batch := new(tasks.Batch)
 	var ev *evaluator
 	if opts.EvalSize > 0 {
@@ -286,7 +285,7 @@ type evaluator struct {
 }
 
 func newEvaluator(task tasks.Task, n, batchSize int, seed uint64) *evaluator {
-	rng := rand.New(rand.NewPCG(seed, seed^0xe7a1))
+	rng := nn.NewRNG(seed)
 	ev := &evaluator{}
 	for done := 0; done < n; done += batchSize {
 		ev.batches = append(ev.batches, tasks.NewBatch(task, min(batchSize, n-done), rng))

@@ -17,7 +17,7 @@
 //
 // A short example, fitting y = 2x + 1 with one linear unit:
 //
-//	rng := rand.New(rand.NewPCG(1, 1))
+//	rng := nn.NewRNG(1)
 //	lin := nn.NewLinear("lin", 1, 1, rng)
 //	opt := nn.NewAdam(lin.Params(), nn.AdamConfig{LR: 0.1})
 //	x := mat.NewDense(4, 1, []float64{-1, 0, 1, 2})
