@@ -59,6 +59,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	compare := fs.String("compare", "", "compare with an earlier results file, like benchstat")
 	filter := fs.String("run", "", "only benchmarks whose name contains this text")
 	plots := fs.String("plots", "", "write plots (SVG and PNG) into this directory (default: next to -o)")
+	reportOnly := fs.String("report", "", "print the tables (and write plots) of an existing results file instead of running")
 	seeds := fs.Int("seeds", len(bench.RecallSeeds), "recall suite: train each case from this many seeds (0, 1, …)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: seqlab bench [--suite recall|memory|speed] [--short] [--count N] [-o results.txt] [--compare old.txt]\n\n"+
@@ -79,6 +80,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for s := range *seeds {
 		bench.RecallSeeds = append(bench.RecallSeeds, uint64(s))
 	}
+	var old *report.Results
+	if *compare != "" {
+		var err error
+		if old, err = report.ParseFiles(*compare); err != nil {
+			return err
+		}
+	}
+	if *reportOnly != "" {
+		res, err := report.ParseFiles(*reportOnly)
+		if err != nil {
+			return err
+		}
+		return printReport(res, *suite, old, *plots, *reportOnly, stdout)
+	}
 	cases, err := suiteCases(*suite, *short)
 	if err != nil {
 		return err
@@ -94,12 +109,6 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if len(cases) == 0 {
 		return errors.New("bench: no benchmark matches")
-	}
-	var old *report.Results
-	if *compare != "" {
-		if old, err = report.ParseFiles(*compare); err != nil {
-			return err
-		}
 	}
 
 	testing.Init()
@@ -150,8 +159,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	return printReport(res, *suite, old, *plots, *out, stdout)
+}
+
+// printReport prints the suite's tables, a comparison with old if given,
+// and writes plots into dir (default: next to the results file).
+func printReport(res *report.Results, suite string, old *report.Results, dir, resultsFile string, stdout io.Writer) error {
 	fmt.Fprintln(stdout)
-	switch *suite {
+	switch suite {
 	case "recall":
 		for _, t := range res.RecallTables() {
 			fmt.Fprintln(stdout, t.String())
@@ -166,9 +181,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if old != nil {
 		fmt.Fprintln(stdout, report.Compare(old, res).String())
 	}
-	dir := *plots
-	if dir == "" && *out != "" && *suite != "speed" {
-		dir = strings.TrimSuffix(*out, filepath.Ext(*out)) + "-plots"
+	if dir == "" && resultsFile != "" && suite != "speed" {
+		dir = strings.TrimSuffix(resultsFile, filepath.Ext(resultsFile)) + "-plots"
 	}
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

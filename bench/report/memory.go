@@ -130,6 +130,9 @@ type Slope struct {
 	Metric string  // ns/token, peak-B or state-B
 	Slope  float64 // e.g. 1.02
 	Points int     // sizes in the fit
+	// Tail is the slope between the two largest sizes: where a sum of
+	// terms (activations O(T) plus attention O(T²)) shows its leading one.
+	Tail float64
 }
 
 // Expected returns the slope that the model's design predicts for this
@@ -179,7 +182,11 @@ func (s series) slope() (Slope, bool) {
 		}
 	}
 	k, ok := fitLine(xs, ys)
-	return Slope{Mode: s.mode, Model: s.model, Metric: s.metric.name, Slope: k, Points: len(xs)}, ok
+	sl := Slope{Mode: s.mode, Model: s.model, Metric: s.metric.name, Slope: k, Points: len(xs)}
+	if n := len(xs); n >= 2 {
+		sl.Tail, _ = fitLine(xs[n-2:], ys[n-2:])
+	}
+	return sl, ok
 }
 
 // fitLine returns the least-squares slope of ys against xs; ok is false
@@ -287,7 +294,7 @@ func memoryTable(ss []series) Table {
 		t.Notes = append(t.Notes, fmt.Sprintf("log-log slope of %s against T (least squares, zeros ignored):", m.name))
 	}
 	for _, s := range slopes {
-		note := fmt.Sprintf("  %-*s  %5s  (%d points)", width, s.Model, formatSlope(s.Slope), s.Points)
+		note := fmt.Sprintf("  %-*s  %5s  (%d points; %5s at the largest T)", width, s.Model, formatSlope(s.Slope), s.Points, formatSlope(s.Tail))
 		if want, why, ok := s.Expected(); ok {
 			note += fmt.Sprintf("  expected ≈ %g, %s", want, why)
 		}
