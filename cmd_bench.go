@@ -59,6 +59,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	compare := fs.String("compare", "", "compare with an earlier results file, like benchstat")
 	filter := fs.String("run", "", "only benchmarks whose name contains this text")
 	plots := fs.String("plots", "", "write plots (SVG and PNG) into this directory (default: next to -o)")
+	markdown := fs.Bool("markdown", false, "print the tables as GitHub Markdown")
 	reportOnly := fs.String("report", "", "print the tables (and write plots) of an existing results file instead of running")
 	seeds := fs.Int("seeds", len(bench.RecallSeeds), "recall suite: train each case from this many seeds (0, 1, …)")
 	fs.Usage = func() {
@@ -92,7 +93,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		return printReport(res, *suite, old, *plots, *reportOnly, stdout)
+		return printReport(res, *suite, old, *plots, *reportOnly, *markdown, stdout)
 	}
 	cases, err := suiteCases(*suite, *short)
 	if err != nil {
@@ -159,27 +160,34 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return printReport(res, *suite, old, *plots, *out, stdout)
+	return printReport(res, *suite, old, *plots, *out, *markdown, stdout)
 }
 
 // printReport prints the suite's tables, a comparison with old if given,
 // and writes plots into dir (default: next to the results file).
-func printReport(res *report.Results, suite string, old *report.Results, dir, resultsFile string, stdout io.Writer) error {
+func printReport(res *report.Results, suite string, old *report.Results, dir, resultsFile string, markdown bool, stdout io.Writer) error {
+	show := func(t report.Table) {
+		if markdown {
+			fmt.Fprintln(stdout, t.Markdown())
+		} else {
+			fmt.Fprintln(stdout, t.String())
+		}
+	}
 	fmt.Fprintln(stdout)
 	switch suite {
 	case "recall":
 		for _, t := range res.RecallTables() {
-			fmt.Fprintln(stdout, t.String())
+			show(t)
 		}
 	case "memory":
 		for _, t := range res.MemoryTables() {
-			fmt.Fprintln(stdout, t.String())
+			show(t)
 		}
 	case "speed":
-		fmt.Fprintln(stdout, res.SpeedTable().String())
+		show(res.SpeedTable())
 	}
 	if old != nil {
-		fmt.Fprintln(stdout, report.Compare(old, res).String())
+		show(report.Compare(old, res))
 	}
 	if dir == "" && resultsFile != "" && suite != "speed" {
 		dir = strings.TrimSuffix(resultsFile, filepath.Ext(resultsFile)) + "-plots"
