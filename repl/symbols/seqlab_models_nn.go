@@ -30,6 +30,7 @@ func init() {
 		"GemmSerial":         reflect.ValueOf(nn.GemmSerial),
 		"GradNorm":           reflect.ValueOf(nn.GradNorm),
 		"InputWidth":         reflect.ValueOf(nn.InputWidth),
+		"LoadModel":          reflect.ValueOf(nn.LoadModel),
 		"LogSumExp":          reflect.ValueOf(nn.LogSumExp),
 		"MSE":                reflect.ValueOf(nn.MSE),
 		"MaxActivationBytes": reflect.ValueOf(constant.MakeFromLiteral("8589934592", token.INT, 0)),
@@ -40,6 +41,7 @@ func init() {
 		"NewLayerNorm":       reflect.ValueOf(nn.NewLayerNorm),
 		"NewLinear":          reflect.ValueOf(nn.NewLinear),
 		"NewParam":           reflect.ValueOf(nn.NewParam),
+		"NewRNG":             reflect.ValueOf(nn.NewRNG),
 		"NewSeqInput":        reflect.ValueOf(nn.NewSeqInput),
 		"Norm":               reflect.ValueOf(nn.Norm),
 		"Raw":                reflect.ValueOf(nn.Raw),
@@ -47,6 +49,7 @@ func init() {
 		"ReadSafetensors":    reflect.ValueOf(nn.ReadSafetensors),
 		"RealInput":          reflect.ValueOf(nn.RealInput),
 		"SaveCheckpoint":     reflect.ValueOf(nn.SaveCheckpoint),
+		"SaveModel":          reflect.ValueOf(nn.SaveModel),
 		"Sigmoid":            reflect.ValueOf(nn.Sigmoid),
 		"SigmoidBackward":    reflect.ValueOf(nn.SigmoidBackward),
 		"SigmoidForward":     reflect.ValueOf(nn.SigmoidForward),
@@ -73,10 +76,28 @@ func init() {
 		"Input":           reflect.ValueOf((*nn.Input)(nil)),
 		"LayerNorm":       reflect.ValueOf((*nn.LayerNorm)(nil)),
 		"Linear":          reflect.ValueOf((*nn.Linear)(nil)),
+		"ModelConfig":     reflect.ValueOf((*nn.ModelConfig)(nil)),
 		"Param":           reflect.ValueOf((*nn.Param)(nil)),
 		"ParamCheck":      reflect.ValueOf((*nn.ParamCheck)(nil)),
 		"SeqInput":        reflect.ValueOf((*nn.SeqInput)(nil)),
 		"ShapeError":      reflect.ValueOf((*nn.ShapeError)(nil)),
 		"Tensor":          reflect.ValueOf((*nn.Tensor)(nil)),
+
+		// interface wrapper definitions
+		"_ModelConfig": reflect.ValueOf((*_github_com_seqlab_seqlab_models_nn_ModelConfig)(nil)),
 	}
+}
+
+// _github_com_seqlab_seqlab_models_nn_ModelConfig is an interface wrapper for ModelConfig type
+type _github_com_seqlab_seqlab_models_nn_ModelConfig struct {
+	IValue      interface{}
+	WParamCount func() int
+	WValidate   func() error
+}
+
+func (W _github_com_seqlab_seqlab_models_nn_ModelConfig) ParamCount() int {
+	return W.WParamCount()
+}
+func (W _github_com_seqlab_seqlab_models_nn_ModelConfig) Validate() error {
+	return W.WValidate()
 }
