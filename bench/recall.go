@@ -84,8 +84,17 @@ func (c RecallCase) Options() (train.Options, error) {
 		return o, err
 	}
 	o.Seed, o.EvalSeed = 1000+c.Seed, 99
+	if c.Task == "adding" {
+		o.Steps = AddingSteps
+	}
 	return o, nil
 }
+
+// AddingSteps is the budget of the adding task. With the standard 400 steps
+// no model gets below the baseline MSE at any T from 25 to 400, which says
+// nothing; measured: the LSTM solves T = 25 (MSE < 0.01) after 1000 steps
+// and is at 0.001 by 2000, while the RNN stays at the baseline.
+const AddingSteps = 2000
 
 // shortBudget shrinks a budget for -short runs: a few steps and a small
 // held-out set, enough to prove the suite runs end to end.
