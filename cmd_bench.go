@@ -118,6 +118,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(w, "goos: %s\ngoarch: %s\npkg: github.com/seqlab/seqlab/bench\n", runtime.GOOS, runtime.GOARCH)
 	bench.WriteUnits(w)
 	procs := runtime.GOMAXPROCS(0)
+	tty := isTerminal(stderr)
 	start := time.Now()
 	total := len(cases) * *count
 	done := 0
@@ -126,7 +127,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("bench: stopped after %d of %d benchmarks: %w", done, total, err)
 			}
-			fmt.Fprintf(stderr, "\r\033[K[%d/%d] %s%s", done+1, total, c.name, eta(start, done, total))
+			if tty {
+				fmt.Fprintf(stderr, "\r\033[K[%d/%d] %s%s", done+1, total, c.name, eta(start, done, total))
+			} else {
+				fmt.Fprintf(stderr, "[%d/%d] %s%s\n", done+1, total, c.name, eta(start, done, total))
+			}
 			benchtime := "1s"
 			if c.once {
 				benchtime = "1x"
@@ -136,11 +141,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			r := testing.Benchmark(c.run)
 			done++
-			if r.N == 0 {
+			if tty {
 				fmt.Fprintf(stderr, "\r\033[K")
+			}
+			if r.N == 0 {
 				return fmt.Errorf("bench: %s failed (run it with go test -bench to see why)", c.name)
 			}
-			fmt.Fprintf(stderr, "\r\033[K")
 			fmt.Fprintf(w, "Benchmark%s-%d\t%s", c.name, procs, r.String())
 			if r.MemAllocs > 0 || r.MemBytes > 0 {
 				fmt.Fprintf(w, "\t%s", r.MemString())
@@ -205,6 +211,17 @@ func printReport(res *report.Results, suite string, old *report.Results, dir, re
 		}
 	}
 	return nil
+}
+
+// isTerminal reports whether w is a terminal, where progress can be
+// redrawn in place.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // setBenchtime sets -test.benchtime, which testing.Benchmark reads.
