@@ -188,3 +188,23 @@ func TestExportImport(t *testing.T) {
 		t.Errorf("export then import changed the notebook:\n%s\nthen\n%s", a, b)
 	}
 }
+
+func TestBenchCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "mem.txt")
+	var buf bytes.Buffer
+	err := run(context.Background(), []string{"bench", "--suite", "memory", "--short", "--run", "model=rnn/T=64", "-o", out}, &buf, &buf)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	wantAll(t, buf.String(), "Unit state-B better=lower assume=exact", "BenchmarkMemory/mode=infer/model=rnn/T=64-",
+		"state-B", "infer: recurrent state or KV cache (state-B) by T", "wrote "+out)
+	buf.Reset()
+	if err := run(context.Background(), []string{"bench", "--suite", "memory", "--report", out, "--markdown"}, &buf, &buf); err != nil {
+		t.Fatal(err)
+	}
+	wantAll(t, buf.String(), "| T | rnn |")
+	if err := run(context.Background(), []string{"bench", "--suite", "nope"}, &buf, &buf); err == nil || !strings.Contains(err.Error(), "unknown suite") {
+		t.Errorf("unknown suite: %v", err)
+	}
+}
