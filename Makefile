@@ -6,7 +6,7 @@ PKGS    := ./...
 .PHONY: run build test lint bench bench-speed bench-recall bench-memory bench-compare generate clean
 
 run: ## start seqlab
-	$(GO) run .
+	@$(GO) run .
 
 build: ## build ./seqlab
 	$(GO) build -o $(BIN) .

@@ -57,7 +57,8 @@ What works today:
   seqlab models                 the models
   seqlab bench --suite recall   how far back each model recalls (also: memory, speed)
 
-Coming next: the notebook REPL and the guided lessons.
+Try a notebook: seqlab run testdata/notebooks/train_lstm.md
+Coming next: the notebook TUI and the guided lessons.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
