@@ -63,8 +63,8 @@ func GemmSerial(transA, transB bool, alpha float64, a, b General, beta float64, 
 	}
 }
 
-// addRowVector adds v to every row of m.
-func addRowVector(m General, v []float64) {
+// AddRowVector adds v (length Cols) to every row of m.
+func AddRowVector(m General, v []float64) {
 	for i := 0; i < m.Rows; i++ {
 		row := m.Data[i*m.Stride : i*m.Stride+m.Cols]
 		for j, x := range v {
@@ -73,8 +73,8 @@ func addRowVector(m General, v []float64) {
 	}
 }
 
-// sumRowsInto adds the column sums of m to dst (dst[j] += Σ_i m[i][j]).
-func sumRowsInto(dst []float64, m General) {
+// SumRowsInto adds the column sums of m to dst: dst[j] += Σᵢ m[i][j].
+func SumRowsInto(dst []float64, m General) {
 	for i := 0; i < m.Rows; i++ {
 		row := m.Data[i*m.Stride : i*m.Stride+m.Cols]
 		for j, x := range row {
@@ -82,9 +82,3 @@ func sumRowsInto(dst []float64, m General) {
 		}
 	}
 }
-
-// AddRowVector adds v (length Cols) to every row of m.
-func AddRowVector(m General, v []float64) { addRowVector(m, v) }
-
-// SumRowsInto adds the column sums of m to dst: dst[j] += Σᵢ m[i][j].
-func SumRowsInto(dst []float64, m General) { sumRowsInto(dst, m) }

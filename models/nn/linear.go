@@ -43,7 +43,7 @@ func (l *Linear) Forward(y, x *mat.Dense) {
 // ForwardRaw is Forward on raw views; it keeps nothing for Backward.
 func (l *Linear) ForwardRaw(y, x General) {
 	Gemm(false, true, 1, x, Raw(l.Weight.Value), 0, y)
-	addRowVector(y, l.Bias.Data())
+	AddRowVector(y, l.Bias.Data())
 }
 
 // Apply computes y = x·Wᵀ + b on the calling goroutine (GemmSerial) and keeps
@@ -51,7 +51,7 @@ func (l *Linear) ForwardRaw(y, x General) {
 // allocates nothing and does not disturb the last Forward.
 func (l *Linear) Apply(y, x General) {
 	GemmSerial(false, true, 1, x, Raw(l.Weight.Value), 0, y)
-	addRowVector(y, l.Bias.Data())
+	AddRowVector(y, l.Bias.Data())
 }
 
 // Backward accumulates dW += dyᵀ·x and db += Σ dy, and writes dx = dy·W when
@@ -74,7 +74,7 @@ func (l *Linear) Backward(dx, dy *mat.Dense) {
 // dx is skipped when its Data is nil.
 func (l *Linear) BackwardRaw(dx, dy, x General) {
 	Gemm(true, false, 1, dy, x, 1, Raw(l.Weight.Grad))
-	sumRowsInto(l.Bias.GradData(), dy)
+	SumRowsInto(l.Bias.GradData(), dy)
 	if dx.Data != nil {
 		Gemm(false, false, 1, dy, Raw(l.Weight.Value), 0, dx)
 	}
