@@ -17,8 +17,8 @@ import (
 // Value is a rich output value: it has a JSON form (Marshal) and a plain-text
 // rendering.
 type Value interface {
-	// Kind names the value: "table", "lineplot", "heatmap", "progress" or
-	// "markdown". It is the "kind" field of the JSON form.
+	// Kind names the value: "table", "lineplot", "heatmap", "progress",
+	// "markdown" or "check". It is the "kind" field of the JSON form.
 	Kind() string
 	// Text renders the value as plain text whose lines fit in width columns
 	// (counted in runes); width ≤ 0 means 80. Markdown is the exception: its
@@ -34,6 +34,7 @@ const (
 	KindHeatmap  = "heatmap"
 	KindProgress = "progress"
 	KindMarkdown = "markdown"
+	KindCheck    = "check"
 )
 
 // DefaultWidth is the width Text uses when it is given width ≤ 0, and the
@@ -133,6 +134,10 @@ func Marshal(v Value) ([]byte, error) {
 		if x == nil {
 			return nil, errors.New("display: Marshal of a nil *MarkdownValue")
 		}
+	case *Check:
+		if x == nil {
+			return nil, errors.New("display: Marshal of a nil *Check")
+		}
 	default:
 		return nil, fmt.Errorf("display: cannot marshal %T: not one of this package's values", v)
 	}
@@ -140,7 +145,7 @@ func Marshal(v Value) ([]byte, error) {
 }
 
 // Unmarshal reads the JSON form written by Marshal and returns the concrete
-// value: *Table, *LinePlot, *Heatmap, *Progress or *MarkdownValue. Unknown
+// value: *Table, *LinePlot, *Heatmap, *Progress, *MarkdownValue or *Check. Unknown
 // fields are ignored; a missing or unknown kind, or malformed JSON, is an
 // error.
 func Unmarshal(data []byte) (Value, error) {
@@ -165,8 +170,10 @@ func Unmarshal(data []byte) (Value, error) {
 		v = new(Progress)
 	case KindMarkdown:
 		v = new(MarkdownValue)
+	case KindCheck:
+		v = new(Check)
 	default:
-		return nil, fmt.Errorf("display: reading a value: unknown kind %q (want table, lineplot, heatmap, progress or markdown)", *head.Kind)
+		return nil, fmt.Errorf("display: reading a value: unknown kind %q (want table, lineplot, heatmap, progress, markdown or check)", *head.Kind)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return nil, fmt.Errorf("display: reading a %s: %w", *head.Kind, err)

@@ -107,6 +107,8 @@ func goldenValues() []struct {
 		{"progress_unknown_total", &Progress{ID: "p-3", Label: "reading", Done: 17, Elapsed: 3, Rate: 5.67}},
 		{"progress_long_note", &Progress{ID: "p-4", Label: "transformer lag=64", Done: 7, Total: 400, Note: "loss 2.2056  recall 0.157  (still at chance: give it time)", Elapsed: 700, Rate: 0.01, ETA: 39300}},
 		{"markdown", Markdown("# Results\n\nThe **LSTM** remembers; the RNN forgets.\n")},
+		{"check_pass", &Check{Exercise: "softmax", Pass: true}},
+		{"check_fail", &Check{Exercise: "softmax", Expected: "weights that sum to 1", Got: "[0 0 0] (sum 0)", Where: "divide each exp(x) by the sum of all of them"}},
 	}
 }
 
@@ -399,6 +401,8 @@ func TestJSONForm(t *testing.T) {
 		{&Progress{ID: "p-1", Label: "lstm", Done: 1, Total: 2, Note: "n", Elapsed: 0.5, Rate: 2, ETA: 0.5},
 			`{"kind":"progress","id":"p-1","label":"lstm","done":1,"total":2,"note":"n","elapsed":0.5,"rate":2,"eta":0.5}`},
 		{Markdown("*hi*"), `{"kind":"markdown","source":"*hi*"}`},
+		{&Check{Exercise: "e", Pass: true}, `{"kind":"check","exercise":"e","pass":true}`},
+		{&Check{Exercise: "e", Expected: "1", Got: "2", Where: "w"}, `{"kind":"check","exercise":"e","pass":false,"expected":"1","got":"2","where":"w"}`},
 	}
 	for _, tc := range tests {
 		got, err := Marshal(tc.v)

@@ -13,6 +13,7 @@ func init() {
 	Symbols["github.com/seqlab/seqlab/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"DefaultWidth":  reflect.ValueOf(constant.MakeFromLiteral("80", token.INT, 0)),
+		"KindCheck":     reflect.ValueOf(constant.MakeFromLiteral("\"check\"", token.STRING, 0)),
 		"KindHeatmap":   reflect.ValueOf(constant.MakeFromLiteral("\"heatmap\"", token.STRING, 0)),
 		"KindLinePlot":  reflect.ValueOf(constant.MakeFromLiteral("\"lineplot\"", token.STRING, 0)),
 		"KindMarkdown":  reflect.ValueOf(constant.MakeFromLiteral("\"markdown\"", token.STRING, 0)),
@@ -31,6 +32,7 @@ func init() {
 
 		// type definitions
 		"Axis":          reflect.ValueOf((*display.Axis)(nil)),
+		"Check":         reflect.ValueOf((*display.Check)(nil)),
 		"Heatmap":       reflect.ValueOf((*display.Heatmap)(nil)),
 		"LinePlot":      reflect.ValueOf((*display.LinePlot)(nil)),
 		"MarkdownValue": reflect.ValueOf((*display.MarkdownValue)(nil)),
