@@ -44,6 +44,7 @@ var Preload = map[string]string{
 	"tasks":       "github.com/seqlab/seqlab/tasks",
 	"train":       "github.com/seqlab/seqlab/train",
 	"display":     "github.com/seqlab/seqlab/display",
+	"check":       "github.com/seqlab/seqlab/lessons/check",
 }
 
 // kernelPath is the package that gives cells their context: `ctx` in every

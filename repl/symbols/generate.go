@@ -5,7 +5,7 @@ package symbols
 // package's API changes, run it again (TestGeneratedUpToDate says so).
 
 //go:generate go run ./internal/gen -clean
-//go:generate go run ./internal/gen github.com/seqlab/seqlab/models/nn github.com/seqlab/seqlab/models/rnn github.com/seqlab/seqlab/models/lstm github.com/seqlab/seqlab/models/transformer github.com/seqlab/seqlab/tasks github.com/seqlab/seqlab/train github.com/seqlab/seqlab/display
+//go:generate go run ./internal/gen github.com/seqlab/seqlab/models/nn github.com/seqlab/seqlab/models/rnn github.com/seqlab/seqlab/models/lstm github.com/seqlab/seqlab/models/transformer github.com/seqlab/seqlab/tasks github.com/seqlab/seqlab/train github.com/seqlab/seqlab/display github.com/seqlab/seqlab/lessons/check
 //go:generate go run ./internal/gen gonum.org/v1/gonum/mat
 
 // The standard library for learners: text, numbers, collections, time, files.

@@ -29,6 +29,7 @@ var packages = []string{
 	"github.com/seqlab/seqlab/tasks",
 	"github.com/seqlab/seqlab/train",
 	"github.com/seqlab/seqlab/display",
+	"github.com/seqlab/seqlab/lessons/check",
 	"gonum.org/v1/gonum/mat",
 }
 
