@@ -3,17 +3,22 @@ GO      ?= go
 BIN     ?= seqlab
 PKGS    := ./...
 
-.PHONY: run build test lint bench bench-speed bench-recall bench-memory bench-compare generate clean
+.PHONY: run build test e2e lint bench bench-speed bench-recall bench-memory bench-compare generate clean
 
-run: ## start seqlab
-	@$(GO) run .
+run: ## start seqlab: the notebook app on the lessons
+	@$(GO) build -o .seqlab . && ./.seqlab
 
 build: ## build ./seqlab
 	$(GO) build -o $(BIN) .
 
-test: lint ## gofmt + go vet, every test (seeded, fast), and a tiny run of every benchmark suite
+test: lint ## gofmt + go vet, every test (seeded, fast), a tiny run of every benchmark suite, the end-to-end TUI test
 	$(GO) test -count=1 $(PKGS)
 	$(GO) test -short -run '^$$' -bench 'Recall|Memory' -benchtime 1x ./bench
+	$(GO) run . lessons check
+	$(MAKE) --no-print-directory e2e
+
+e2e: ## drive the real app in tmux: train with a live chart, interrupt, save, reopen
+	./tui/e2e/run.sh
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -38,5 +43,5 @@ generate: ## regenerate generated code
 	$(GO) generate $(PKGS)
 
 clean:
-	rm -f $(BIN) bench-*.txt *.prof *.test
+	rm -f $(BIN) .seqlab bench-*.txt *.prof *.test
 	$(GO) clean -testcache

@@ -3,7 +3,10 @@
 //
 // Usage:
 //
-//	seqlab                 what is here and how to start
+//	seqlab                 the notebook app, opening the lesson list
+//	seqlab FILE.md         the notebook app on a notebook of your own
+//	seqlab help            every command
+//	seqlab lessons         the course and your progress
 //	seqlab train [flags]   train a model on a sequence task and watch it learn
 //	seqlab tasks           list the sequence tasks
 //	seqlab models          list the models
@@ -44,7 +47,10 @@ const overview = `seqlab — a terminal lab for sequence models
 Watch an RNN forget, an LSTM remember longer, and attention recall anything
 in its context, on your own machine in seconds.
 
-What works today:
+Commands:
+  seqlab                        open the notebook app on the lessons (first unfinished selected)
+  seqlab FILE.md                open a notebook of your own (.ipynb files are imported)
+  seqlab lessons                the course and your progress
   seqlab train                  train an LSTM on delayed recall (lag 8) and watch it learn
   seqlab train -model rnn -size 16
                                 see the RNN stay near chance at a longer lag
@@ -57,14 +63,12 @@ What works today:
   seqlab models                 the models
   seqlab bench --suite recall   how far back each model recalls (also: memory, speed)
 
-Try a notebook: seqlab run testdata/notebooks/train_lstm.md
-Coming next: the notebook TUI and the guided lessons.
+Every command takes --help. In the app, ? lists the keys and ctrl+p the commands.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stdout, overview)
-		return nil
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelp(args[0]) || strings.HasSuffix(args[0], ".md") || strings.HasSuffix(args[0], ".ipynb") {
+		return runTUI(ctx, args, stdout, stderr)
 	}
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
@@ -88,6 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "run":
 		return runNotebooks(ctx, args[1:], stdout, stderr)
+	case "lessons":
+		return runLessons(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
 	case "kernel":
@@ -99,6 +105,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	default:
 		return fmt.Errorf("unknown command %q; run `seqlab help` to see the commands", args[0])
 	}
+}
+
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 // defaultSize is each task's size parameter in the examples.

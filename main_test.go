@@ -31,7 +31,9 @@ func TestRun(t *testing.T) {
 		want    []string // substrings of stdout
 		wantErr string   // substring of the error, "" for none
 	}{
-		{nil, []string{"seqlab — a terminal lab", "seqlab train"}, ""},
+		{nil, []string{"seqlab — a terminal lab", "seqlab train"}, "needs a terminal"},
+		{[]string{"notes.md"}, []string{"seqlab lessons"}, "needs a terminal"},
+		{[]string{"lessons"}, []string{"1. Neurons and learning"}, ""},
 		{[]string{"help"}, []string{"seqlab tasks"}, ""},
 		{[]string{"tasks"}, []string{"delayed lag=8 (T=10, V=17, chance 0.125)", "adding T=25", "mqar N=4", "induction T=32"}, ""},
 		{[]string{"models"}, []string{"rnn ", "lstm ", "lstm-fb5 "}, ""},

@@ -1,0 +1,1050 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/seqlab/seqlab/lessons"
+	"github.com/seqlab/seqlab/notebook"
+	"github.com/seqlab/seqlab/repl"
+)
+
+// Options configure the app.
+type Options struct {
+	// Path is the notebook to open (.md, created on the first save if
+	// missing; .ipynb is imported). Empty opens the lesson list.
+	Path string
+	// Lesson opens a lesson by its slug instead.
+	Lesson string
+	// StateDir holds lesson progress, the learner's copies of the lessons
+	// and recovery files; empty means $XDG_STATE_HOME/seqlab
+	// (~/.local/state/seqlab).
+	StateDir string
+	// Kernel configures the kernel process.
+	Kernel repl.ClientOptions
+	// Autosave is how often unsaved changes are written to the recovery
+	// file; 0 means every 5 s.
+	Autosave time.Duration
+}
+
+type screen int
+
+const (
+	screenNotebook screen = iota
+	screenLessons
+	screenBench
+)
+
+// Model is the app: the root bubbletea model. Its panes are fields.
+type Model struct {
+	opts   Options
+	keys   KeyMap
+	th     *theme
+	width  int
+	height int
+
+	screen  screen
+	nb      *notebookPane
+	nav     *lessonPane
+	bench   *benchPane
+	palette *palette
+	help    bool
+	dialog  *dialog
+
+	client      *repl.Client
+	kernelState string
+	stateCh     chan string
+	runID       int
+
+	progress *lessons.Progress
+	note     string // the message line: what just happened
+	noteErr  bool
+	noteAt   time.Time
+	recovery *recovery
+	quitting bool
+}
+
+// New builds the app without starting it (tests drive Update and View).
+func New(opts Options) (*Model, error) {
+	if opts.StateDir == "" {
+		opts.StateDir = DefaultStateDir()
+	}
+	if opts.Autosave == 0 {
+		opts.Autosave = 5 * time.Second
+	}
+	m := &Model{opts: opts, keys: DefaultKeyMap(), th: newTheme(true), width: 80, height: 24, kernelState: "idle"}
+	m.stateCh = make(chan string, 16)
+	m.client = repl.NewClient(opts.Kernel)
+	m.client.OnState(func(s string) {
+		select {
+		case m.stateCh <- s:
+		default:
+		}
+	})
+	prog, err := lessons.LoadProgress(filepath.Join(opts.StateDir))
+	m.progress = prog
+	if err != nil {
+		m.flash(err.Error(), true)
+	}
+	m.nav = newLessonPane(m.progress)
+	m.bench = newBenchPane()
+	switch {
+	case opts.Lesson != "":
+		if err := m.openLesson(opts.Lesson); err != nil {
+			return nil, err
+		}
+	case opts.Path != "":
+		if err := m.openFile(opts.Path); err != nil {
+			return nil, err
+		}
+	default:
+		m.screen = screenLessons
+		m.nav.selectSlug(m.progress.FirstUnfinished())
+	}
+	m.resize()
+	return m, nil
+}
+
+// DefaultStateDir is $XDG_STATE_HOME/seqlab, or ~/.local/state/seqlab.
+func DefaultStateDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "seqlab")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), "seqlab-state")
+	}
+	return filepath.Join(home, ".local", "state", "seqlab")
+}
+
+// Run starts the app in the terminal and returns when the user quits.
+func Run(ctx context.Context, opts Options) error {
+	m, err := New(opts)
+	if err != nil {
+		return err
+	}
+	defer m.client.Close()
+	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		err = nil
+	}
+	m.writeRecovery() // whatever happened, unsaved work is in the recovery file
+	return err
+}
+
+// Client is the kernel client (tests close it).
+func (m *Model) Client() *repl.Client { return m.client }
+
+// openFile opens a notebook file; a missing .md file is a new notebook that
+// the first save creates.
+func (m *Model) openFile(path string) error {
+	var nb *notebook.Notebook
+	_, statErr := os.Stat(path)
+	switch {
+	case errors.Is(statErr, os.ErrNotExist) && !strings.HasSuffix(path, ".ipynb"):
+		nb = notebook.New()
+		m.flash("new notebook "+path+": ctrl+s creates it", false)
+	default:
+		var err error
+		if nb, err = notebook.Load(path); err != nil {
+			return fmt.Errorf("%w\n(the file was not changed; fix it in an editor, or open another file)", err)
+		}
+	}
+	savePath := path
+	if strings.HasSuffix(path, ".ipynb") {
+		savePath = strings.TrimSuffix(path, ".ipynb") + ".md"
+		m.flash(fmt.Sprintf("imported %s; ctrl+s saves it as %s (the .ipynb is not changed)", path, savePath), false)
+	}
+	m.setNotebook(newNotebookPane(nb, savePath))
+	m.checkRecovery()
+	return nil
+}
+
+// lessonPath is where the learner's own copy of a lesson lives.
+func (m *Model) lessonPath(slug string) string {
+	return filepath.Join(m.opts.StateDir, "lessons", slug+".md")
+}
+
+// openLesson opens the learner's copy of a lesson (the original if there is
+// none yet).
+func (m *Model) openLesson(slug string) error {
+	var nb *notebook.Notebook
+	path := m.lessonPath(slug)
+	if _, err := os.Stat(path); err == nil {
+		nb, err = notebook.Load(path)
+		if err != nil {
+			m.flash(fmt.Sprintf("your copy of this lesson is unreadable (%v); opened the original, your copy is kept at %s", err, path), true)
+			nb = nil
+		}
+	}
+	if nb == nil {
+		var err error
+		if nb, err = lessons.Load(slug); err != nil {
+			return err
+		}
+	}
+	p := newNotebookPane(nb, path)
+	p.lesson = slug
+	for _, l := range lessons.List() {
+		if l.Slug == slug {
+			p.title = fmt.Sprintf("Lesson %d · %s", l.Number, l.Title)
+		}
+	}
+	m.setNotebook(p)
+	m.checkRecovery()
+	return nil
+}
+
+func (m *Model) setNotebook(p *notebookPane) {
+	if m.nb != nil && m.nb.run != nil {
+		m.nb.run.abandon()
+	}
+	m.nb = p
+	m.indexExercises()
+	m.screen = screenNotebook
+	m.resize()
+}
+
+func (m *Model) indexExercises() {
+	p := m.nb
+	p.ex = map[*notebook.Cell]lessons.Exercise{}
+	if p.lesson == "" {
+		return
+	}
+	for _, e := range lessons.Exercises(p.nb) {
+		if e.Cell >= 0 && e.Cell < len(p.nb.Cells) {
+			p.ex[p.nb.Cells[e.Cell]] = e
+		}
+	}
+}
+
+// ---- messages ----
+
+type (
+	// cellEventsMsg carries the events a running cell produced since the
+	// last one (several are coalesced when the screen is slower than the
+	// kernel).
+	cellEventsMsg struct {
+		run int
+		evs []repl.Event
+	}
+	cellDoneMsg struct {
+		run     int
+		err     error
+		elapsed time.Duration
+	}
+	restartNoteMsg struct {
+		run  int
+		text string
+	}
+	kernelStateMsg string
+	autosaveMsg    struct{}
+	completeMsg    struct {
+		pos, start int
+		items      []string
+		err        error
+	}
+	inspectMsg struct {
+		doc string
+		err error
+	}
+	restartedMsg struct{ err error }
+	clearNoteMsg struct{ at time.Time }
+)
+
+// Init starts the kernel in the background, asks the terminal for its
+// background colour, and arms the autosave timer and the kernel-state
+// listener.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(
+		tea.RequestBackgroundColor,
+		m.listenState(),
+		m.autosaveTick(),
+		func() tea.Msg { _ = m.client.Start(context.Background()); return nil },
+	)
+}
+
+func (m *Model) listenState() tea.Cmd {
+	ch := m.stateCh
+	return func() tea.Msg { return kernelStateMsg(<-ch) }
+}
+
+func (m *Model) autosaveTick() tea.Cmd {
+	return tea.Tick(m.opts.Autosave, func(time.Time) tea.Msg { return autosaveMsg{} })
+}
+
+func (m *Model) flash(text string, isErr bool) {
+	m.note, m.noteErr, m.noteAt = text, isErr, time.Now()
+}
+
+// Update handles a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.th = newTheme(msg.IsDark())
+		if m.nb != nil {
+			m.nb.invalidateAll()
+		}
+		return m, nil
+	case kernelStateMsg:
+		m.kernelState = string(msg)
+		return m, m.listenState()
+	case autosaveMsg:
+		m.writeRecovery()
+		return m, m.autosaveTick()
+	case cellEventsMsg:
+		return m, m.onCellEvents(msg)
+	case cellDoneMsg:
+		return m, m.onCellDone(msg)
+	case restartNoteMsg:
+		if r := m.nb.run; r != nil && r.id == msg.run {
+			r.cell.Outputs = nil
+			m.nb.invalidate(r.cell)
+			m.flash("kernel restarting: "+msg.text, false)
+			return m, r.listen()
+		}
+		return m, nil
+	case completeMsg:
+		m.onComplete(msg)
+		return m, nil
+	case inspectMsg:
+		if c := m.nb.cell(); c != nil {
+			st := m.nb.st(c)
+			st.doc = msg.doc
+			if msg.err != nil {
+				st.doc = msg.err.Error()
+			}
+			m.nb.invalidate(c)
+		}
+		return m, nil
+	case restartedMsg:
+		if msg.err != nil {
+			m.flash("restart failed: "+msg.err.Error(), true)
+		} else {
+			m.flash("kernel restarted: variables are gone, outputs and code are kept", false)
+			for _, st := range m.nb.state {
+				st.count = 0
+				st.cacheKey = ""
+			}
+			m.nb.counter = 0
+		}
+		return m, m.nb.startNext(m)
+	case benchMsg:
+		return m, m.bench.update(msg, m)
+	case tea.MouseWheelMsg:
+		if m.screen == screenNotebook && m.dialog == nil && m.palette == nil {
+			switch msg.Button {
+			case tea.MouseWheelUp:
+				m.nb.scroll(-3)
+			case tea.MouseWheelDown:
+				m.nb.scroll(3)
+			}
+		}
+		return m, nil
+	case tea.PasteMsg:
+		if m.screen == screenNotebook && m.nb.mode == editMode {
+			var cmd tea.Cmd
+			m.nb.editor, cmd = m.nb.editor.Update(msg)
+			return m, cmd
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.onKey(msg)
+	}
+	if m.screen == screenNotebook && m.nb.mode == editMode {
+		var cmd tea.Cmd
+		m.nb.editor, cmd = m.nb.editor.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) resize() {
+	if m.nb != nil {
+		m.nb.setSize(m.width, max(m.height-3, 3))
+		m.nb.invalidateAll()
+	}
+}
+
+// onKey routes a key press: dialogs first, then overlays, then the screen.
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.dialog != nil {
+		return m.dialog.key(msg, m)
+	}
+	if m.palette != nil {
+		return m.palette.key(msg, m)
+	}
+	if m.help {
+		m.help = false
+		return nil
+	}
+	k := m.keys
+	// Keys that work everywhere.
+	switch {
+	case msg.String() == "ctrl+c" && m.nb != nil && m.nb.run != nil:
+		return m.action("interrupt")
+	case key.Matches(msg, k.Quit):
+		return m.action("quit")
+	case key.Matches(msg, k.Palette):
+		m.palette = newPalette(m)
+		return nil
+	case key.Matches(msg, k.Save) && m.screen == screenNotebook:
+		return m.action("save")
+	}
+	switch m.screen {
+	case screenLessons:
+		return m.nav.key(msg, m)
+	case screenBench:
+		return m.bench.key(msg, m)
+	}
+	p := m.nb
+	if p.mode == editMode {
+		return m.editKey(msg)
+	}
+	if msg.String() != "esc" {
+		m.note = ""
+	}
+	switch {
+	case key.Matches(msg, k.Help):
+		m.help = true
+		return nil
+	case key.Matches(msg, k.Run):
+		return m.action("run-next")
+	case key.Matches(msg, k.RunStay):
+		return m.action("run")
+	case key.Matches(msg, k.Lessons):
+		return m.action("lessons")
+	case key.Matches(msg, k.NextLesson):
+		return m.action("next-lesson")
+	case key.Matches(msg, k.PrevLesson):
+		return m.action("prev-lesson")
+	case key.Matches(msg, k.Bench):
+		return m.action("bench")
+	}
+	act, note, cmd := p.handleCommandKey(msg, k)
+	if note != "" {
+		m.flash(note, false)
+	}
+	if act != "" {
+		return tea.Batch(cmd, m.action(act))
+	}
+	return cmd
+}
+
+// editKey handles a key in edit mode.
+func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
+	p, k := m.nb, m.keys
+	if c := p.complete; c != nil {
+		switch msg.String() {
+		case "tab", "down", "ctrl+n":
+			c.sel = (c.sel + 1) % len(c.items)
+			p.invalidate(p.cell())
+			return nil
+		case "up", "ctrl+p", "shift+tab":
+			c.sel = (c.sel + len(c.items) - 1) % len(c.items)
+			return nil
+		case "enter":
+			m.acceptCompletion()
+			return nil
+		case "esc":
+			p.complete = nil
+			return nil
+		}
+		p.complete = nil
+	}
+	if c := p.cell(); c != nil && p.st(c).doc != "" {
+		p.st(c).doc = ""
+		if msg.String() == "esc" {
+			return nil
+		}
+	}
+	switch {
+	case key.Matches(msg, k.Leave):
+		p.stopEdit()
+		return nil
+	case key.Matches(msg, k.Run):
+		p.stopEdit()
+		return m.action("run-next")
+	case key.Matches(msg, k.RunStay):
+		p.stopEdit()
+		return m.action("run")
+	case key.Matches(msg, k.Inspect):
+		return m.inspect()
+	case key.Matches(msg, k.Complete):
+		if cmd := m.completeCmd(); cmd != nil {
+			return cmd
+		}
+		p.editor.InsertString("\t")
+		return nil
+	}
+	var cmd tea.Cmd
+	p.editor, cmd = p.editor.Update(msg)
+	return cmd
+}
+
+// completeCmd asks the kernel for completions of the word before the
+// cursor, or returns nil when there is no word there (tab indents).
+func (m *Model) completeCmd() tea.Cmd {
+	code := m.nb.editor.Value()
+	pos := m.nb.cursorOffset()
+	if pos == 0 {
+		return nil
+	}
+	prev := code[pos-1]
+	if !(prev == '.' || prev == '_' || prev >= 'a' && prev <= 'z' || prev >= 'A' && prev <= 'Z' || prev >= '0' && prev <= '9') {
+		return nil
+	}
+	client := m.client
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		start, items, err := client.Complete(ctx, code, pos)
+		return completeMsg{pos: pos, start: start, items: items, err: err}
+	}
+}
+
+func (m *Model) onComplete(msg completeMsg) {
+	p := m.nb
+	if p.mode != editMode || p.cursorOffset() != msg.pos {
+		return // the learner typed on
+	}
+	switch {
+	case msg.err != nil:
+		m.flash("completion: "+msg.err.Error(), true)
+	case len(msg.items) == 0:
+		m.flash("no completions", false)
+	case len(msg.items) == 1:
+		p.complete = &completion{items: msg.items, start: msg.start, pos: msg.pos}
+		m.acceptCompletion()
+	default:
+		p.complete = &completion{items: msg.items, start: msg.start, pos: msg.pos}
+	}
+}
+
+// acceptCompletion replaces the word being completed by the chosen item.
+func (m *Model) acceptCompletion() {
+	p := m.nb
+	c := p.complete
+	p.complete = nil
+	if c == nil || c.sel >= len(c.items) {
+		return
+	}
+	code := p.editor.Value()
+	if c.start < 0 || c.start > c.pos || c.pos > len(code) {
+		return
+	}
+	item := c.items[c.sel]
+	word := code[c.start:c.pos]
+	if strings.HasPrefix(item, word) {
+		p.editor.InsertString(item[len(word):])
+		return
+	}
+	// The item does not extend the word (e.g. a qualified name): rewrite.
+	newCode := code[:c.start] + item + code[c.pos:]
+	p.editor.SetValue(newCode)
+}
+
+func (m *Model) inspect() tea.Cmd {
+	code := m.nb.editor.Value()
+	pos := m.nb.cursorOffset()
+	client := m.client
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		doc, err := client.Inspect(ctx, code, pos)
+		if err == nil && strings.TrimSpace(doc) == "" {
+			doc = "no documentation for the name under the cursor"
+		}
+		return inspectMsg{doc: doc, err: err}
+	}
+}
+
+// ---- running cells ----
+
+func (r *runState) listen() tea.Cmd {
+	if r == nil {
+		return nil
+	}
+	ch := r.ch
+	id := r.id
+	return func() tea.Msg {
+		if msg := r.pending; msg != nil {
+			r.pending = nil
+			return msg
+		}
+		first, ok := <-ch
+		if !ok {
+			return nil
+		}
+		if _, isEv := first.(repl.Event); !isEv {
+			return first
+		}
+		evs := []repl.Event{first.(repl.Event)}
+		for len(evs) < 512 {
+			select {
+			case next, ok := <-ch:
+				if !ok {
+					return cellEventsMsg{id, evs}
+				}
+				ev, isEv := next.(repl.Event)
+				if !isEv {
+					// Deliver the events first; the done message is
+					// pushed back for the next listen.
+					r.pushBack(next)
+					return cellEventsMsg{id, evs}
+				}
+				evs = append(evs, ev)
+			default:
+				return cellEventsMsg{id, evs}
+			}
+		}
+		return cellEventsMsg{id, evs}
+	}
+}
+
+// startNext runs the next queued cell if none is running.
+func (p *notebookPane) startNext(m *Model) tea.Cmd {
+	if p.run != nil || len(p.queue) == 0 {
+		return nil
+	}
+	c := p.queue[0]
+	p.queue = p.queue[1:]
+	st := p.st(c)
+	st.queued, st.busy, st.errLine = false, true, 0
+	c.Outputs = nil
+	p.invalidate(c)
+	m.runID++
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &runState{id: m.runID, cell: c, cancel: cancel, start: time.Now(), ch: make(chan any, 256)}
+	p.run = r
+	var above []repl.Cell
+	for _, x := range p.nb.Cells {
+		if x == c {
+			break
+		}
+		if x.Kind == notebook.Code {
+			above = append(above, repl.Cell{ID: x.ID, Code: x.Source})
+		}
+	}
+	client, id, code := m.client, c.ID, c.Source
+	go func() {
+		err := client.ExecuteReplaying(ctx, id, code, above,
+			func(ev repl.Event) { r.ch <- ev },
+			func(msg string) { r.ch <- restartNoteMsg{r.id, msg} })
+		r.ch <- cellDoneMsg{r.id, err, time.Since(r.start)}
+		close(r.ch)
+	}()
+	return r.listen()
+}
+
+func (m *Model) onCellEvents(msg cellEventsMsg) tea.Cmd {
+	r := m.nb.run
+	if r == nil || r.id != msg.run {
+		return nil
+	}
+	for _, ev := range msg.evs {
+		appendEvent(r.cell, ev)
+		if ev.Type == repl.TypeError && ev.Line > 0 {
+			m.nb.st(r.cell).errLine = ev.Line
+		}
+	}
+	m.nb.invalidate(r.cell)
+	m.nb.markDirty()
+	return r.listen()
+}
+
+func (m *Model) onCellDone(msg cellDoneMsg) tea.Cmd {
+	p := m.nb
+	r := p.run
+	if r == nil || r.id != msg.run {
+		return nil
+	}
+	r.cancel()
+	p.run = nil
+	c := r.cell
+	st := p.st(c)
+	st.busy = false
+	p.counter++
+	st.count = p.counter
+	var died *repl.KernelDiedError
+	switch {
+	case msg.err == nil:
+		if p.lesson != "" {
+			m.progress.MarkRun(p.lesson, p.index(c))
+		}
+	case errors.Is(msg.err, repl.ErrInterrupted):
+		c.Outputs = append(c.Outputs, notebook.Output{Kind: notebook.Error, Text: "interrupted"})
+		p.clearQueue()
+	case errors.As(msg.err, &died):
+		c.Outputs = append(c.Outputs, notebook.Output{Kind: notebook.Error,
+			Text: died.Error() + "\nThe kernel restarts on the next run; its variables are gone, your notebook is untouched."})
+		p.clearQueue()
+	default:
+		var ce *repl.CellError
+		if !errors.As(msg.err, &ce) {
+			c.Outputs = append(c.Outputs, notebook.Output{Kind: notebook.Error, Text: msg.err.Error()})
+		}
+		p.clearQueue()
+	}
+	if p.lesson != "" {
+		if ex, ok := p.ex[c]; ok {
+			if v := checkOf(c); v != nil && v.Pass {
+				m.progress.MarkPassed(p.lesson, ex.Name)
+				if p.lesson != "" && m.progress.Finished(p.lesson) {
+					m.flash("✓ lesson finished! ] opens the next one", false)
+				}
+			}
+		}
+		if err := m.progress.Save(); err != nil {
+			m.flash("could not save your progress: "+err.Error(), true)
+		}
+	}
+	p.invalidate(c)
+	p.markDirty()
+	return p.startNext(m)
+}
+
+// ---- actions ----
+
+// action carries out a named action (keys and the palette both use these).
+func (m *Model) action(name string) tea.Cmd {
+	p := m.nb
+	switch name {
+	case "quit":
+		if p != nil && p.dirty {
+			m.dialog = quitDialog(p)
+			return nil
+		}
+		return m.quit()
+	case "save":
+		m.save()
+		return nil
+	case "lessons":
+		if p != nil {
+			p.stopEdit()
+		}
+		m.nav.refresh(m.progress)
+		if p != nil && p.lesson != "" {
+			m.nav.selectSlug(p.lesson)
+		}
+		m.screen = screenLessons
+		return nil
+	case "bench":
+		m.screen = screenBench
+		return nil
+	case "help":
+		m.help = true
+		return nil
+	case "next-lesson", "prev-lesson":
+		return m.stepLesson(map[string]int{"next-lesson": 1, "prev-lesson": -1}[name])
+	}
+	if p == nil || m.screen != screenNotebook {
+		return nil
+	}
+	switch name {
+	case "run", "run-next":
+		c := p.cell()
+		if c == nil {
+			return nil
+		}
+		if c.Kind == notebook.Code {
+			p.enqueue(c)
+		}
+		if name == "run-next" {
+			if p.sel == len(p.nb.Cells)-1 {
+				p.insert(true, notebook.Code)
+			} else {
+				p.selectCell(p.sel + 1)
+			}
+		}
+		return p.startNext(m)
+	case "run-all":
+		p.stopEdit()
+		p.enqueue(p.nb.Cells...)
+		return p.startNext(m)
+	case "run-above":
+		p.stopEdit()
+		p.enqueue(p.nb.Cells[:p.sel]...)
+		return p.startNext(m)
+	case "run-below":
+		p.stopEdit()
+		p.enqueue(p.nb.Cells[p.sel:]...)
+		return p.startNext(m)
+	case "interrupt":
+		if p.run == nil {
+			m.flash("nothing is running", false)
+			return nil
+		}
+		p.clearQueue()
+		p.run.cancel()
+		m.flash("interrupting… (the kernel is restarted if the cell does not stop within 2 s)", false)
+		return nil
+	case "restart", "restart-run-all":
+		p.clearQueue()
+		if p.run != nil {
+			p.run.cancel()
+		}
+		if name == "restart-run-all" {
+			p.enqueue(p.nb.Cells...)
+		}
+		client := m.client
+		m.flash("restarting the kernel…", false)
+		return func() tea.Msg { return restartedMsg{client.Restart(context.Background())} }
+	case "clear-outputs":
+		for _, c := range p.nb.Cells {
+			if p.run != nil && p.run.cell == c {
+				continue
+			}
+			if len(c.Outputs) > 0 {
+				c.Outputs = nil
+				p.markDirty()
+			}
+		}
+		p.invalidateAll()
+		return nil
+	case "hint":
+		c := p.cell()
+		ex, ok := p.ex[c]
+		if !ok {
+			m.flash("hints are for exercises: select an exercise cell", false)
+			return nil
+		}
+		st := p.st(c)
+		if st.hints >= len(ex.Hints) {
+			m.flash("no more hints; S shows the solution", false)
+			return nil
+		}
+		st.hints++
+		p.invalidate(c)
+		return nil
+	case "solution":
+		c := p.cell()
+		if _, ok := p.ex[c]; !ok {
+			m.flash("solutions are for exercises: select an exercise cell", false)
+			return nil
+		}
+		st := p.st(c)
+		st.solution = !st.solution
+		p.invalidate(c)
+		return nil
+	case "reset-lesson":
+		if p.lesson == "" {
+			m.flash("this is not a lesson", false)
+			return nil
+		}
+		m.dialog = resetDialog(p.lesson)
+		return nil
+	}
+	return nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	if m.nb != nil && m.nb.run != nil {
+		m.nb.run.cancel()
+	}
+	if m.nb != nil && !m.nb.dirty {
+		removeRecovery(m.opts.StateDir, m.nb.path)
+	}
+	return tea.Quit
+}
+
+// save writes the notebook (with outputs) to its path.
+func (m *Model) save() bool {
+	p := m.nb
+	if p == nil {
+		return false
+	}
+	p.stopEdit()
+	if p.path == "" {
+		m.flash("this notebook has no file name; start seqlab with one: seqlab notes.md", true)
+		return false
+	}
+	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
+		m.flash(fmt.Sprintf("could not save: %v. Your work is still here (and in the recovery file); save it elsewhere from the palette (ctrl+p)", err), true)
+		return false
+	}
+	if err := p.nb.Save(p.path, true); err != nil {
+		m.writeRecovery()
+		m.flash(err.Error()+". Use ctrl+p → save as… to save elsewhere", true)
+		return false
+	}
+	p.dirty = false
+	removeRecovery(m.opts.StateDir, p.path)
+	m.flash("saved "+p.path, false)
+	return true
+}
+
+func (m *Model) stepLesson(delta int) tea.Cmd {
+	list := lessons.List()
+	if len(list) == 0 {
+		return nil
+	}
+	cur := -1
+	if m.nb != nil {
+		for i, l := range list {
+			if l.Slug == m.nb.lesson {
+				cur = i
+			}
+		}
+	}
+	next := cur + delta
+	if cur < 0 {
+		next = 0
+	}
+	if next < 0 || next >= len(list) {
+		m.flash("no more lessons that way", false)
+		return nil
+	}
+	return m.switchToLesson(list[next].Slug)
+}
+
+// switchToLesson opens a lesson, saving the learner's copy of the one open.
+func (m *Model) switchToLesson(slug string) tea.Cmd {
+	if m.nb != nil && m.nb.dirty {
+		if m.nb.lesson != "" {
+			m.save()
+		} else {
+			m.dialog = switchDialog(m.nb, slug)
+			return nil
+		}
+	}
+	if err := m.openLesson(slug); err != nil {
+		m.flash(err.Error(), true)
+	}
+	return nil
+}
+
+// ---- view ----
+
+// View draws the screen.
+func (m *Model) View() tea.View {
+	var body string
+	switch m.screen {
+	case screenLessons:
+		body = m.nav.view(m.width, m.height-2, m.th)
+	case screenBench:
+		body = m.bench.view(m.width, m.height-2, m.th)
+	default:
+		body = m.nb.view(m.th)
+	}
+	lines := []string{m.titleBar(), body, m.noteLine(), m.statusBar()}
+	if m.screen != screenNotebook {
+		lines = []string{m.titleBar(), body, m.statusBar()}
+	}
+	content := strings.Join(lines, "\n")
+	switch {
+	case m.dialog != nil:
+		content = overlay(content, m.dialog.view(m.width, m.th), m.width, m.height)
+	case m.palette != nil:
+		content = overlay(content, m.palette.view(m.width, m.height, m.th), m.width, m.height)
+	case m.help:
+		content = overlay(content, m.helpView(), m.width, m.height)
+	}
+	v := tea.NewView(fitScreen(content, m.width, m.height))
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "seqlab"
+	return v
+}
+
+// fitScreen makes content exactly height lines of at most width cells.
+func fitScreen(s string, width, height int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > width {
+			lines[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) titleBar() string {
+	title := "seqlab"
+	switch m.screen {
+	case screenLessons:
+		title += " · lessons"
+	case screenBench:
+		title += " · benchmarks"
+	default:
+		title += " · " + m.nb.title
+		if m.nb.dirty {
+			title += " ●"
+		}
+	}
+	return m.th.Title.Width(m.width).Render(ansi.Truncate(title, m.width-2, "…"))
+}
+
+func (m *Model) noteLine() string {
+	if m.note == "" {
+		return ""
+	}
+	style := m.th.Muted
+	if m.noteErr {
+		style = m.th.Error
+	}
+	return style.Render(ansi.Truncate(m.note, m.width, "…"))
+}
+
+func (m *Model) statusBar() string {
+	var left []string
+	if m.screen == screenNotebook {
+		mode := "COMMAND"
+		if m.nb.mode == editMode {
+			mode = "EDIT"
+		}
+		left = append(left, m.th.Mode.Render(" "+mode+" "))
+		if m.nb.dirty {
+			left = append(left, "unsaved")
+		}
+		if m.nb.lesson != "" {
+			left = append(left, fmt.Sprintf("lesson %.0f%%", 100*m.progress.Fraction(m.nb.lesson)))
+		}
+		left = append(left, fmt.Sprintf("cell %d/%d", m.nb.sel+1, len(m.nb.nb.Cells)))
+	}
+	ks := m.kernelState
+	if m.nb != nil && m.nb.run != nil {
+		ks = fmt.Sprintf("busy %s", time.Since(m.nb.run.start).Round(time.Second))
+		if n := len(m.nb.queue); n > 0 {
+			ks += fmt.Sprintf(", %d queued", n)
+		}
+	}
+	kstyle := m.th.Muted
+	switch m.kernelState {
+	case "dead":
+		kstyle = m.th.Error
+	case "busy", "restarting", "starting":
+		kstyle = m.th.Accent
+	}
+	left = append(left, kstyle.Render("kernel "+ks))
+	right := "? help · ctrl+p commands"
+	if m.screen == screenNotebook && m.nb.mode == editMode {
+		right = "esc command mode · ctrl+r run · tab complete"
+	}
+	l := strings.Join(left, m.th.Muted.Render(" │ "))
+	gap := m.width - lipgloss.Width(l) - lipgloss.Width(right)
+	if gap < 1 {
+		return ansi.Truncate(l, m.width, "…")
+	}
+	return l + strings.Repeat(" ", gap) + m.th.Muted.Render(right)
+}
