@@ -35,7 +35,7 @@
 //
 // The same for every model and as anchors/torch_recall.py: batch 32, Adam
 // (β 0.9/0.999, ε 1e-8), learning-rate warm-up over 50 steps, gradient-norm
-// clipping at 1.0, 400 steps (2000 for adding and mqar: AddingSteps, MQARSteps), 1024
+// clipping at 1.0, 400 steps (2000 for adding, mqar and induction: SolveSteps), 1024
 // held-out sequences; the model from seed s,
 // the batches from 1000+s, the held-out set from 99. Delayed recall runs
 // its steps to the end, as PyTorch's reference does; adding, mqar and
