@@ -409,7 +409,11 @@ func (p *notebookPane) withGutter(lines []string, prompt string, selected bool, 
 
 func (p *notebookPane) editLines(c *notebook.Cell, st *cellState, th *theme) []string {
 	lines := strings.Split(p.editor.View(), "\n")
-	lines = p.withGutter(lines, "[ ]", true, th)
+	prompt := "[ ]"
+	if st.count > 0 {
+		prompt = fmt.Sprintf("[%d]", st.count)
+	}
+	lines = p.withGutter(lines, prompt, true, th)
 	for i := range lines {
 		lines[i] = strings.Replace(lines[i], th.Accent.Render("▌"), th.Pass.Render("▌"), 1)
 	}
