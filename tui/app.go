@@ -733,6 +733,12 @@ func (m *Model) action(name string) tea.Cmd {
 	case "save":
 		m.save()
 		return nil
+	case "save-as":
+		if p != nil {
+			p.stopEdit()
+			m.dialog = saveAsDialog(p)
+		}
+		return nil
 	case "lessons":
 		if p != nil {
 			p.stopEdit()
@@ -875,12 +881,13 @@ func (m *Model) save() bool {
 		return false
 	}
 	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
-		m.flash(fmt.Sprintf("could not save: %v. Your work is still here (and in the recovery file); save it elsewhere from the palette (ctrl+p)", err), true)
+		m.writeRecovery()
+		m.flash(fmt.Sprintf("could not save: %v. Your work is still here (and in the recovery file); ctrl+p → Save as… saves elsewhere", err), true)
 		return false
 	}
 	if err := p.nb.Save(p.path, true); err != nil {
 		m.writeRecovery()
-		m.flash(err.Error()+". Use ctrl+p → save as… to save elsewhere", true)
+		m.flash(err.Error()+". ctrl+p → Save as… saves elsewhere", true)
 		return false
 	}
 	p.dirty = false

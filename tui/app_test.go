@@ -290,3 +290,34 @@ func TestCorruptNotebook(t *testing.T) {
 		t.Error("the corrupt file was changed")
 	}
 }
+
+// A save that fails keeps everything and says how to save elsewhere; Save
+// as… then writes the notebook to another file.
+func TestSaveFailsThenSaveAs(t *testing.T) {
+	dir := t.TempDir()
+	path := demoPath(t)
+	h := newHarness(t, Options{Path: path}, 80, 24)
+	h.keys("b")
+	// A path under a regular file cannot be created, even as root.
+	blocker := writeFile(t, dir, "blocker", "x")
+	h.m.nb.path = filepath.Join(blocker, "sub", "nb.md")
+	h.keys("ctrl+s")
+	if !h.m.nb.dirty || !h.m.noteErr || !strings.Contains(h.m.note, "Save as") {
+		t.Fatalf("failed save: dirty %v, note %q", h.m.nb.dirty, h.m.note)
+	}
+	other := filepath.Join(dir, "elsewhere.md")
+	h.keys("ctrl+p", "type:save as", "enter")
+	if h.m.dialog == nil || !h.m.dialog.asks {
+		t.Fatalf("no Save as… prompt:\n%s", h.screen())
+	}
+	h.keys("ctrl+u", "type:"+other, "enter")
+	if h.m.nb.dirty {
+		t.Fatalf("still unsaved after Save as: %q", h.m.note)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Fatal(err)
+	}
+	if h.m.nb.title != "elsewhere.md" {
+		t.Errorf("title %q", h.m.nb.title)
+	}
+}

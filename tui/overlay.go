@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -40,6 +41,8 @@ func overlay(content, box string, width, height int) string {
 type dialog struct {
 	text    string
 	choices []choice
+	input   string // the text typed, for a dialog that asks for one
+	asks    bool
 }
 
 type choice struct {
@@ -49,6 +52,22 @@ type choice struct {
 }
 
 func (d *dialog) key(msg tea.KeyPressMsg, m *Model) tea.Cmd {
+	if d.asks {
+		switch msg.String() {
+		case "backspace":
+			if r := []rune(d.input); len(r) > 0 {
+				d.input = string(r[:len(r)-1])
+			}
+			return nil
+		case "ctrl+u":
+			d.input = ""
+			return nil
+		case "enter", "esc":
+		default:
+			d.input += msg.Key().Text
+			return nil
+		}
+	}
 	for _, c := range d.choices {
 		for _, k := range c.keys {
 			if msg.String() == k {
@@ -66,7 +85,11 @@ func (d *dialog) view(width int, th *theme) string {
 	for _, c := range d.choices {
 		opts = append(opts, lipgloss.NewStyle().Width(w-6).Render(th.Accent.Render(fmt.Sprintf("%-4s", c.keys[0]))+c.label))
 	}
-	body := lipgloss.NewStyle().Width(w-6).Render(d.text) + "\n\n" + strings.Join(opts, "\n")
+	body := lipgloss.NewStyle().Width(w-6).Render(d.text) + "\n\n"
+	if d.asks {
+		body += th.Popup.Width(w - 6).Render(ansi.TruncateLeft(d.input, max(0, lipgloss.Width(d.input)-(w-8)), "…")+"▏") + "\n\n"
+	}
+	body += strings.Join(opts, "\n")
 	return th.Dialog.Render(body)
 }
 
@@ -177,6 +200,7 @@ var paletteActions = []paletteAction{
 	{"Restart the kernel and run all cells", "", "restart-run-all"},
 	{"Clear all outputs", "", "clear-outputs"},
 	{"Save", "ctrl+s", "save"},
+	{"Save as…", "", "save-as"},
 	{"Show the next hint", "h", "hint"},
 	{"Show or hide the solution", "S", "solution"},
 	{"Reset this lesson to the original", "", "reset-lesson"},
@@ -271,4 +295,43 @@ func (p *palette) view(width, height int, th *theme) string {
 		lines = append(lines, th.Muted.Render("no command matches"))
 	}
 	return th.Dialog.Padding(0, 1).Width(w).Render(strings.Join(lines, "\n"))
+}
+
+// ---- save as ----
+
+// saveAsDialog asks for a file name and saves the notebook there (a save
+// that failed, into a read-only folder or onto a full disk, can go
+// elsewhere; nothing is lost meanwhile).
+func saveAsDialog(p *notebookPane) *dialog {
+	d := &dialog{text: "Save the notebook as (a .md file; ~ is your home):", input: p.path, asks: true}
+	d.choices = []choice{
+		{[]string{"enter"}, "save", func(m *Model) tea.Cmd {
+			path := expandHome(strings.TrimSpace(d.input))
+			if path == "" || !strings.HasSuffix(path, ".md") && !strings.HasSuffix(path, ".ipynb") {
+				m.flash("give a file name ending in .md (or .ipynb)", true)
+				m.dialog = d
+				return nil
+			}
+			old, lesson := p.path, p.lesson
+			p.path, p.lesson = path, ""
+			if !m.save() {
+				p.path, p.lesson = old, lesson
+				return nil
+			}
+			p.title = filepath.Base(path)
+			m.indexExercises()
+			return nil
+		}},
+		{[]string{"esc"}, "cancel", func(m *Model) tea.Cmd { return nil }},
+	}
+	return d
+}
+
+func expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
 }
