@@ -87,7 +87,7 @@ func (d *dialog) view(width int, th *theme) string {
 	}
 	body := lipgloss.NewStyle().Width(w-6).Render(d.text) + "\n\n"
 	if d.asks {
-		body += th.Popup.Width(w - 6).Render(ansi.TruncateLeft(d.input, max(0, lipgloss.Width(d.input)-(w-8)), "…")+"▏") + "\n\n"
+		body += th.Popup.Width(w-6).Render(ansi.TruncateLeft(d.input, max(0, lipgloss.Width(d.input)-(w-8)), "…")+"▏") + "\n\n"
 	}
 	body += strings.Join(opts, "\n")
 	return th.Dialog.Render(body)
