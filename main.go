@@ -73,10 +73,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, overview)
+		fmt.Fprint(stdout, "\nThe app's own flags (seqlab [flags] [FILE.md]):\n")
+		fs := tuiFlags(io.Discard)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
 		return nil
 	case "train":
 		return runTrain(ctx, args[1:], stdout, stderr)
 	case "tasks":
+		if len(args) > 1 {
+			fmt.Fprintln(stderr, "Usage: seqlab tasks\n\nLists the sequence tasks (BENCHMARKS.md) with their example sizes and chance levels.")
+			if isHelp(args[1]) {
+				return flag.ErrHelp
+			}
+			return fmt.Errorf("tasks takes no arguments")
+		}
 		for _, name := range tasks.Names() {
 			t, err := tasks.New(name, defaultSize(name))
 			if err != nil {
@@ -86,6 +97,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	case "models":
+		if len(args) > 1 {
+			fmt.Fprintln(stderr, "Usage: seqlab models\n\nLists the standard models of the benchmarks with their sizes and learning rates.")
+			if isHelp(args[1]) {
+				return flag.ErrHelp
+			}
+			return fmt.Errorf("models takes no arguments")
+		}
 		for _, line := range bench.Models() {
 			fmt.Fprintln(stdout, line)
 		}

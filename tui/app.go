@@ -177,7 +177,16 @@ func (m *Model) lessonPath(slug string) string {
 
 // openLesson opens the learner's copy of a lesson (the original if there is
 // none yet).
-func (m *Model) openLesson(slug string) error {
+func (m *Model) openLesson(name string) error {
+	slug := ""
+	for _, l := range lessons.List() {
+		if name == l.Slug || name == fmt.Sprint(l.Number) || name == fmt.Sprintf("%02d-%s", l.Number, l.Slug) {
+			slug = l.Slug
+		}
+	}
+	if slug == "" {
+		return fmt.Errorf("there is no lesson %q; seqlab lessons lists them", name)
+	}
 	var nb *notebook.Notebook
 	path := m.lessonPath(slug)
 	if _, err := os.Stat(path); err == nil {

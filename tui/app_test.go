@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/seqlab/seqlab/lessons"
 	"github.com/seqlab/seqlab/notebook"
 )
 
@@ -319,5 +320,69 @@ func TestSaveFailsThenSaveAs(t *testing.T) {
 	}
 	if h.m.nb.title != "elsewhere.md" {
 		t.Errorf("title %q", h.m.nb.title)
+	}
+}
+
+// --lesson takes a number or a slug; an unknown one is a clear error.
+func TestOpenLessonByName(t *testing.T) {
+	for _, name := range []string{"1", "neurons", "01-neurons"} {
+		h := newHarness(t, Options{Lesson: name}, 80, 24)
+		if h.m.nb == nil || h.m.nb.lesson != "neurons" || !strings.Contains(h.screen(), "Lesson 1") {
+			t.Errorf("--lesson %s: %v", name, h.screen())
+		}
+	}
+	if _, err := New(Options{Lesson: "99", StateDir: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "seqlab lessons") {
+		t.Errorf("unknown lesson: %v", err)
+	}
+}
+
+// An exercise in a lesson: hints on request, and a passing check is saved
+// in the learner's progress.
+func TestLessonExercise(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a kernel")
+	}
+	state := t.TempDir()
+	h := newHarness(t, Options{StateDir: state}, 100, 40)
+	if h.m.screen != screenLessons {
+		t.Fatal("no lesson list at start")
+	}
+	h.keys("enter")
+	if h.m.nb == nil || h.m.nb.lesson != "neurons" {
+		t.Fatal("enter did not open lesson 1")
+	}
+	exs := lessons.Exercises(h.m.nb.nb)
+	if len(exs) == 0 {
+		t.Fatal("lesson 1 has no exercises")
+	}
+	ex := exs[0]
+	h.m.nb.selectCell(ex.Cell)
+	h.keys("h")
+	if !strings.Contains(h.screen(), "Hint 1/") {
+		t.Fatalf("h showed no hint:\n%s", h.screen())
+	}
+	h.keys("ctrl+enter")
+	h.until("the failing check", 60*time.Second, func() bool { return h.idle() && h.m.nb.st(h.m.nb.cell()).count > 0 })
+	if !strings.Contains(h.screen(), "FAIL "+ex.Name) || h.m.progress.Passed("neurons", ex.Name) {
+		t.Fatalf("untouched exercise did not fail:\n%s", h.screen())
+	}
+	sol, err := lessons.Solution("neurons", ex.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.m.nb.nb.Cells[ex.Cell].Source = sol
+	h.keys("ctrl+enter")
+	h.until("the passing check", 60*time.Second, func() bool { return h.idle() && h.m.progress.Passed("neurons", ex.Name) })
+	if !strings.Contains(h.screen(), "exercise "+ex.Name+" passed") {
+		t.Errorf("no passed banner:\n%s", h.screen())
+	}
+	p, err := lessons.LoadProgress(state)
+	if err != nil || !p.Passed("neurons", ex.Name) {
+		t.Fatalf("progress on disk: %v, %v", p, err)
+	}
+	// The lesson list shows it.
+	h.keys("l")
+	if !strings.Contains(h.screen(), "◐") {
+		t.Errorf("lesson list does not show the started lesson:\n%s", h.screen())
 	}
 }
