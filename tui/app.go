@@ -700,7 +700,7 @@ func (m *Model) onCellDone(msg cellDoneMsg) tea.Cmd {
 		p.clearQueue()
 	case errors.As(msg.err, &died):
 		c.Outputs = append(c.Outputs, notebook.Output{Kind: notebook.Error,
-			Text: died.Error() + "\nThe kernel restarts on the next run; its variables are gone, your notebook is untouched."})
+			Text: died.Error() + "\nYour notebook is untouched."})
 		p.clearQueue()
 	default:
 		var ce *repl.CellError
