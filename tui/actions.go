@@ -1,0 +1,230 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/seqlab/seqlab/lessons"
+	"github.com/seqlab/seqlab/notebook"
+)
+
+// ---- actions ----
+
+// action carries out a named action (keys and the palette both use these).
+func (m *Model) action(name string) tea.Cmd {
+	p := m.nb
+	switch name {
+	case "quit":
+		if p != nil && p.dirty {
+			m.dialog = quitDialog(p)
+			return nil
+		}
+		return m.quit()
+	case "save":
+		m.save()
+		return nil
+	case "save-as":
+		if p != nil {
+			p.stopEdit()
+			m.dialog = saveAsDialog(p)
+		}
+		return nil
+	case "lessons":
+		if p != nil {
+			p.stopEdit()
+		}
+		m.nav.refresh(m.progress)
+		if p != nil && p.lesson != "" {
+			m.nav.selectSlug(p.lesson)
+		}
+		m.screen = screenLessons
+		return nil
+	case "bench":
+		m.screen = screenBench
+		return nil
+	case "help":
+		m.help = true
+		return nil
+	case "next-lesson", "prev-lesson":
+		return m.stepLesson(map[string]int{"next-lesson": 1, "prev-lesson": -1}[name])
+	}
+	if p == nil || m.screen != screenNotebook {
+		return nil
+	}
+	switch name {
+	case "run", "run-next":
+		c := p.cell()
+		if c == nil {
+			return nil
+		}
+		if c.Kind == notebook.Code {
+			p.enqueue(c)
+		}
+		if name == "run-next" {
+			if p.sel == len(p.nb.Cells)-1 {
+				p.insert(true, notebook.Code)
+			} else {
+				p.selectCell(p.sel + 1)
+			}
+		}
+		return p.startNext(m)
+	case "run-all":
+		p.stopEdit()
+		p.enqueue(p.nb.Cells...)
+		return p.startNext(m)
+	case "run-above":
+		p.stopEdit()
+		p.enqueue(p.nb.Cells[:p.sel]...)
+		return p.startNext(m)
+	case "run-below":
+		p.stopEdit()
+		p.enqueue(p.nb.Cells[p.sel:]...)
+		return p.startNext(m)
+	case "interrupt":
+		if p.run == nil {
+			m.flash("nothing is running", false)
+			return nil
+		}
+		p.clearQueue()
+		p.run.cancel()
+		m.flash("interrupting… (the kernel is restarted if the cell does not stop within 2 s)", false)
+		return nil
+	case "restart", "restart-run-all":
+		p.clearQueue()
+		if p.run != nil {
+			p.run.cancel()
+		}
+		if name == "restart-run-all" {
+			p.enqueue(p.nb.Cells...)
+		}
+		client := m.client
+		m.flash("restarting the kernel…", false)
+		return func() tea.Msg { return restartedMsg{client.Restart(context.Background())} }
+	case "clear-outputs":
+		for _, c := range p.nb.Cells {
+			if p.run != nil && p.run.cell == c {
+				continue
+			}
+			if len(c.Outputs) > 0 {
+				c.Outputs = nil
+				p.markDirty()
+			}
+		}
+		p.invalidateAll()
+		return nil
+	case "hint":
+		c := p.cell()
+		ex, ok := p.ex[c]
+		if !ok {
+			m.flash("hints are for exercises: select an exercise cell", false)
+			return nil
+		}
+		st := p.st(c)
+		if st.hints >= len(ex.Hints) {
+			m.flash("no more hints; S shows the solution", false)
+			return nil
+		}
+		st.hints++
+		p.invalidate(c)
+		return nil
+	case "solution":
+		c := p.cell()
+		if _, ok := p.ex[c]; !ok {
+			m.flash("solutions are for exercises: select an exercise cell", false)
+			return nil
+		}
+		st := p.st(c)
+		st.solution = !st.solution
+		p.invalidate(c)
+		return nil
+	case "reset-lesson":
+		if p.lesson == "" {
+			m.flash("this is not a lesson", false)
+			return nil
+		}
+		m.dialog = resetDialog(p.lesson)
+		return nil
+	}
+	return nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	if m.nb != nil && m.nb.run != nil {
+		m.nb.run.cancel()
+	}
+	if m.nb != nil && !m.nb.dirty {
+		removeRecovery(m.opts.StateDir, m.nb.path)
+	}
+	return tea.Quit
+}
+
+// save writes the notebook (with outputs) to its path.
+func (m *Model) save() bool {
+	p := m.nb
+	if p == nil {
+		return false
+	}
+	p.stopEdit()
+	if p.path == "" {
+		m.flash("this notebook has no file name; start seqlab with one: seqlab notes.md", true)
+		return false
+	}
+	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
+		m.writeRecovery()
+		m.flash(fmt.Sprintf("could not save: %v. Your work is still here (and in the recovery file); ctrl+p → Save as… saves elsewhere", err), true)
+		return false
+	}
+	if err := p.nb.Save(p.path, true); err != nil {
+		m.writeRecovery()
+		m.flash(err.Error()+". ctrl+p → Save as… saves elsewhere", true)
+		return false
+	}
+	p.dirty = false
+	removeRecovery(m.opts.StateDir, p.path)
+	m.flash("saved "+p.path, false)
+	return true
+}
+
+func (m *Model) stepLesson(delta int) tea.Cmd {
+	list := lessons.List()
+	if len(list) == 0 {
+		return nil
+	}
+	cur := -1
+	if m.nb != nil {
+		for i, l := range list {
+			if l.Slug == m.nb.lesson {
+				cur = i
+			}
+		}
+	}
+	next := cur + delta
+	if cur < 0 {
+		next = 0
+	}
+	if next < 0 || next >= len(list) {
+		m.flash("no more lessons that way", false)
+		return nil
+	}
+	return m.switchToLesson(list[next].Slug)
+}
+
+// switchToLesson opens a lesson, saving the learner's copy of the one open.
+func (m *Model) switchToLesson(slug string) tea.Cmd {
+	if m.nb != nil && m.nb.dirty {
+		if m.nb.lesson != "" {
+			m.save()
+		} else {
+			m.dialog = switchDialog(m.nb, slug)
+			return nil
+		}
+	}
+	if err := m.openLesson(slug); err != nil {
+		m.flash(err.Error(), true)
+	}
+	return nil
+}
