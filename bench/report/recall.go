@@ -42,6 +42,7 @@ type recallTask struct {
 	sizes  []recallSize // ascending
 	models []string     // column order
 	seeds  []string     // every seed seen, in seed order
+	budget float64      // the most steps a run took: the budget, if any run used it all
 }
 
 type recallSize struct {
@@ -56,6 +57,7 @@ type recallCell struct {
 	seeds  []string
 	values []float64
 	mean   float64
+	steps  float64 // training steps taken, mean over seeds; 0 if not reported
 }
 
 // format formats c as "0.69 (0.38/1.00)": the mean, then each seed.
@@ -92,8 +94,12 @@ func (r *Results) recall() []recallTask {
 		sizes  []benchproc.Key
 		models []string
 		seeds  []benchproc.Key
-		// runs holds the metric per cell and seed, over repeated runs.
-		runs map[cellKey]map[benchproc.Key][]float64
+		// runs holds the metric per cell and seed, over repeated runs;
+		// steps the steps taken, where reported.
+		runs  map[cellKey]map[benchproc.Key][]float64
+		steps map[cellKey][]float64
+		// budget is the most steps any run of the task took.
+		budget float64
 	}
 	byTask := make(map[string]*taskData)
 	var names []string
@@ -119,7 +125,7 @@ func (r *Results) recall() []recallTask {
 					t.metric = "mse"
 				}
 			}
-			td = &taskData{task: t, runs: make(map[cellKey]map[benchproc.Key][]float64)}
+			td = &taskData{task: t, runs: make(map[cellKey]map[benchproc.Key][]float64), steps: make(map[cellKey][]float64)}
 			byTask[name] = td
 			names = append(names, name)
 		}
@@ -145,6 +151,10 @@ func (r *Results) recall() []recallTask {
 			td.seeds = append(td.seeds, seed)
 		}
 		td.runs[key][seed] = append(td.runs[key][seed], v)
+		if st, ok := res.Value("steps"); ok {
+			td.steps[key] = append(td.steps[key], st)
+			td.budget = max(td.budget, st)
+		}
 	}
 
 	sortWithPreferred(names, "delayed", "adding", "mqar", "induction")
@@ -157,7 +167,7 @@ func (r *Results) recall() []recallTask {
 		benchproc.SortKeys(td.sizes)
 		benchproc.SortKeys(td.seeds)
 		sortModels(td.models)
-		rt := recallTask{task: td.task, models: td.models}
+		rt := recallTask{task: td.task, models: td.models, budget: td.budget}
 		for _, s := range td.seeds {
 			rt.seeds = append(rt.seeds, s.StringValues())
 		}
@@ -181,6 +191,9 @@ func (r *Results) recall() []recallTask {
 					}
 				}
 				c.mean = mean(c.values)
+				if st := td.steps[cellKey{name, size, model}]; len(st) > 0 {
+					c.steps = mean(st)
+				}
 				rs.cells[model] = c
 			}
 			rt.sizes = append(rt.sizes, rs)
@@ -206,7 +219,7 @@ func (r *Results) RecallTables() []Table {
 		if rt.about != "" {
 			t.Title += " (" + rt.about + ")"
 		}
-		missing, perSeed := false, false
+		missing, perSeed, early := false, false, false
 		for _, size := range rt.sizes {
 			row := []string{size.label}
 			for _, model := range rt.models {
@@ -217,13 +230,21 @@ func (r *Results) RecallTables() []Table {
 					continue
 				}
 				perSeed = perSeed || len(c.values) > 1
-				row = append(row, c.format(rt.metric))
+				cell := c.format(rt.metric)
+				if c.steps > 0 && c.steps < rt.budget {
+					cell += fmt.Sprintf(" · %.0f steps", c.steps)
+					early = true
+				}
+				row = append(row, cell)
 			}
 			t.Rows = append(t.Rows, row)
 		}
 		if perSeed {
 			t.Notes = append(t.Notes, fmt.Sprintf("cell: mean over seeds (each seed's value, seeds %s); repeated runs of a seed are averaged first",
 				strings.Join(rt.seeds, "/")))
+		}
+		if early {
+			t.Notes = append(t.Notes, fmt.Sprintf("· N steps: solved and stopped early after N steps (mean over seeds); the others ran all %.0f", rt.budget))
 		}
 		if missing {
 			t.Notes = append(t.Notes, "blank: not run")

@@ -144,6 +144,8 @@ func TestRecallCells(t *testing.T) {
 		{"delayed", "2", "lstm", "", "not run"},
 		{"adding", "100", "lstm", "0.0233 (0.0125/0.0341)", "MSE to four decimals"},
 		{"mqar", "16", "rnn", "", "not run"},
+		{"mqar", "2", "transformer", "1.00 (1.00/1.00) · 250 steps", "stopped early (300 and 200 steps): the mean steps"},
+		{"mqar", "2", "lstm", "1.00 (1.00/1.00)", "ran the whole budget: no steps"},
 	}
 	for _, tt := range tests {
 		if got := cell(tt.task, tt.size, tt.model); got != tt.want {
