@@ -26,7 +26,7 @@ const (
 
 // gutter is the width of the column left of the cells that holds the
 // execution counter ("[12]") and the selection bar.
-const gutter = 6
+const gutter = 5
 
 // notebookPane is the notebook: its cells, the selection, the editor, the
 // run queue and the scroll position.
@@ -353,8 +353,11 @@ func (p *notebookPane) cellLines(i int, th *theme) []string {
 			src = ""
 		}
 		code := strings.Split(render.Code(src, body-1, th.Theme), "\n")
+		for i := range code {
+			code[i] = " " + code[i]
+		}
 		if st.errLine > 0 && st.errLine <= len(code) {
-			code[st.errLine-1] = ansi.Truncate(code[st.errLine-1]+th.Error.Render("  ◀ error"), body-1, "…")
+			code[st.errLine-1] = ansi.Truncate(code[st.errLine-1]+th.Error.Render("  ◀ error"), body, "…")
 		}
 		prompt := "[ ]"
 		switch {

@@ -83,8 +83,9 @@ func drawHeatmap(h *display.Heatmap, width int, th Theme) string {
 	indent := strings.Repeat(" ", lw+1)
 
 	// Column labels: across when each fits its cell with a space to spare,
-	// else cut to the cell (cells with numbers, which have a gap) or written
-	// downwards (blocks).
+	// else written downwards (over the last column of a cell with a number,
+	// the first of a block), so that words such as the tokens of a sentence
+	// stay readable.
 	across := true
 	longest := 0
 	for j := range shown {
@@ -93,7 +94,7 @@ func drawHeatmap(h *display.Heatmap, width int, th Theme) string {
 			across = false
 		}
 	}
-	if across || numbers {
+	if across {
 		var b strings.Builder
 		for j := range shown {
 			if j > 0 {
@@ -116,7 +117,14 @@ func drawHeatmap(h *display.Heatmap, width int, th Theme) string {
 				if at := k - (depth - len(l)); at >= 0 {
 					c = string(l[at])
 				}
-				b.WriteString(padRight(c, cw))
+				if numbers {
+					if j > 0 {
+						b.WriteString(strings.Repeat(" ", gap))
+					}
+					b.WriteString(padLeft(c, cw))
+				} else {
+					b.WriteString(padRight(c, cw))
+				}
 			}
 			lines = append(lines, indent+th.Muted.Render(strings.TrimRight(b.String(), " ")))
 		}

@@ -166,9 +166,9 @@ func trimBlankLines(s string) string {
 // Code renders Go source with chroma's syntax highlighting (th.CodeStyle)
 // and a gutter of right-aligned line numbers:
 //
-//	1 │ package main
-//	2 │
-//	3 │ func main() {
+//	1 package main
+//	2
+//	3 func main() {
 //
 // Tabs become four spaces; lines too long for width are cut with "…", not
 // wrapped, so that line numbers stay one per line.
@@ -214,12 +214,14 @@ func Code(src string, width int, th Theme) string {
 		}
 	}
 
-	digits := max(len(fmt.Sprint(len(lines))), 3)
-	gutterW := digits + 3
+	// The numbers are muted and as narrow as the count needs, so that code
+	// keeps as many columns as it can (lessons write to 72 at 80).
+	digits := len(fmt.Sprint(len(lines)))
+	gutterW := digits + 1
 	codeW := width - gutterW
 	var out []string
 	for n, pieces := range lines {
-		gutter := th.Muted.Render(fmt.Sprintf("%*d │", digits, n+1))
+		gutter := th.Muted.Render(fmt.Sprintf("%*d", digits, n+1))
 		var b strings.Builder
 		col := 0
 		for _, p := range pieces {

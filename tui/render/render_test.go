@@ -139,6 +139,7 @@ func cases() []renderCase {
 		valueCase("plot-recall", recallVsLag()),
 		valueCase("plot-broken", brokenPlot()),
 		valueCase("heatmap-attention", attention()),
+		valueCase("heatmap-long-labels", attention().Cols("tom", "is", "a", "cat", "and", "he", "likes", "fish")),
 		valueCase("heatmap-nan", gates()),
 		valueCase("progress-running", &display.Progress{Label: "lstm", Done: 120, Total: 400,
 			Note: "loss 0.412  recall 0.98", Elapsed: 2.3, Rate: 52.1, ETA: 5.37}),
