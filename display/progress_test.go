@@ -132,6 +132,7 @@ func trainRun(steps, stopAt, evalEvery int, regression bool) []train.Progress {
 			}
 			p.Eval = &e
 		}
+		p.Last = s == stopAt
 		ps = append(ps, p)
 	}
 	return ps
@@ -148,10 +149,9 @@ func TestTrainProgress(t *testing.T) {
 			[]string{"loss 2", "loss 0.4  recall 0.500", "loss 0.2  recall 1.000"}},
 		{"regression", trainRun(10, 10, 4, true), []int{1, 4, 8, 10},
 			[]string{"loss 2", "loss 0.5  mse 0.25", "loss 0.25  mse 0.125", "loss 0.2  mse 0.1"}},
-		// Stopped early at a target: the last step has an evaluation, so it is
-		// shown although done < total.
+		// Stopped early at a target: the last step is shown, as a full bar.
 		{"early stop", trainRun(100, 30, 25, false), []int{1, 25, 30},
-			[]string{"loss 2", "loss 0.08  recall 0.250", "loss 0.06667  recall 0.300"}},
+			[]string{"loss 2", "loss 0.08  recall 0.250", "loss 0.06667  recall 0.300  (target reached)"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,8 +168,12 @@ func TestTrainProgress(t *testing.T) {
 			var notes []string
 			for _, p := range sent {
 				notes = append(notes, p.Note)
-				if p.Label != "lstm" || p.Total != tc.run[0].Steps || p.ID != sent[0].ID {
-					t.Errorf("sent %+v; want label lstm, total %d, one ID", p, tc.run[0].Steps)
+				total := tc.run[0].Steps
+				if p == sent[len(sent)-1] {
+					total = tc.run[len(tc.run)-1].Step // a run stopped early ends full
+				}
+				if p.Label != "lstm" || p.Total != total || p.ID != sent[0].ID {
+					t.Errorf("sent %+v; want label lstm, total %d, one ID", p, total)
 				}
 			}
 			if !reflect.DeepEqual(notes, tc.wantNotes) {

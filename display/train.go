@@ -16,9 +16,9 @@ import (
 // The held-out result reads "recall" for classification tasks and "mse" for
 // regression tasks (told apart by the evaluation itself: a regression
 // evaluation has no accuracy and a loss equal to its MSE). Every step with an
-// evaluation is shown, whatever the throttle, so the last step of a run that
-// stops early at its Target is never lost. The times are the training loop's
-// own. A callback reused for a second run starts a new bar.
+// evaluation, and the last step, is shown whatever the throttle; a run that
+// stops early at its Target ends with a full bar at the step it stopped,
+// noted "(target reached)". The times are the training loop's own. A callback reused for a second run starts a new bar.
 func TrainProgress(label string) func(train.Progress) {
 	return trainProgress(label, time.Now)
 }
@@ -50,7 +50,12 @@ func trainProgress(label string, now func() time.Time) func(train.Progress) {
 		}
 		p.mu.Lock()
 		p.Total = tp.Steps
-		snap, send := p.update(tp.Step, note, tp.Elapsed, p.clock(), tp.Eval != nil)
+		if tp.Last && tp.Step < tp.Steps {
+			// Stopped early at the target: the bar is complete at this step.
+			p.Total = tp.Step
+			note += "  (target reached)"
+		}
+		snap, send := p.update(tp.Step, note, tp.Elapsed, p.clock(), tp.Eval != nil || tp.Last)
 		p.mu.Unlock()
 		if send {
 			Show(snap)

@@ -9,7 +9,7 @@
 // and the answer expected at each. A model is scored only at those positions,
 // with Batch.Accuracy (classification) or Batch.MSE (regression).
 //
-// The four tasks (see BENCHMARKS.md for the protocol):
+// The four benchmark tasks (see BENCHMARKS.md for the protocol):
 //
 //   - delayed (size: the lag L): key, L distractors, query marker; answer the
 //     key. Measures how long a model keeps one item through noise: the
@@ -27,6 +27,10 @@
 //     half and the trigger again at the end; answer a. Measures the
 //     induction-head mechanism, matching a previous occurrence and copying what
 //     followed it (Olsson et al. 2022). Chance 1/20.
+//
+// Beside them, Text is next-character prediction over a text (Sonnets,
+// Shakespeare's sonnets, is built in): the task of language models, used by
+// the last lesson. It is not a benchmark task, so Names and New leave it out.
 //
 // Tokens are ints, and each task exports its vocabulary as constants
 // (DelayedQuery, MQARPad, InductionTrigger, …) so code can name them.

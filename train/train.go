@@ -109,6 +109,9 @@ type Progress struct {
 	GradNorm float64 // global gradient norm before clipping
 	Eval     *Eval   // set when this step ended with an evaluation
 	Elapsed  time.Duration
+	// Last is set on the run's last step: the budget is spent, or the held-out
+	// result reached Target and training stops early (Step < Steps).
+	Last bool
 }
 
 // History is what a training run did.
@@ -247,6 +250,7 @@ func Train(ctx context.Context, m Model, task tasks.Task, opts Options) (*Histor
 		}
 		if opts.Progress != nil {
 			p.Elapsed = time.Since(start)
+			p.Last = last
 			opts.Progress(p)
 		}
 		if last {

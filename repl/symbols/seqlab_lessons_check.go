@@ -10,8 +10,23 @@ import (
 func init() {
 	Symbols["github.com/seqlab/seqlab/lessons/check/check"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Neuron":      reflect.ValueOf(check.Neuron),
-		"SigmoidGrad": reflect.ValueOf(check.SigmoidGrad),
-		"Step":        reflect.ValueOf(check.Step),
+		"AttentionRow":          reflect.ValueOf(check.AttentionRow),
+		"BackStep":              reflect.ValueOf(check.BackStep),
+		"Cosine":                reflect.ValueOf(check.Cosine),
+		"CountParams":           reflect.ValueOf(check.CountParams),
+		"DecayRate":             reflect.ValueOf(check.DecayRate),
+		"ForgetBias":            reflect.ValueOf(check.ForgetBias),
+		"KVCacheBytes":          reflect.ValueOf(check.KVCacheBytes),
+		"LSTMCell":              reflect.ValueOf(check.LSTMCell),
+		"LayerNorm":             reflect.ValueOf(check.LayerNorm),
+		"LogLogSlope":           reflect.ValueOf(check.LogLogSlope),
+		"Neuron":                reflect.ValueOf(check.Neuron),
+		"RNNStep":               reflect.ValueOf(check.RNNStep),
+		"SampleWithTemperature": reflect.ValueOf(check.SampleWithTemperature),
+		"SigmoidGrad":           reflect.ValueOf(check.SigmoidGrad),
+		"Softmax":               reflect.ValueOf(check.Softmax),
+		"Step":                  reflect.ValueOf(check.Step),
+		"Unroll":                reflect.ValueOf(check.Unroll),
+		"Window":                reflect.ValueOf(check.Window),
 	}
 }

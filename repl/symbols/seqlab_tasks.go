@@ -37,6 +37,8 @@ func init() {
 		"Names":              reflect.ValueOf(tasks.Names),
 		"New":                reflect.ValueOf(tasks.New),
 		"NewBatch":           reflect.ValueOf(tasks.NewBatch),
+		"Sonnets":            reflect.ValueOf(&tasks.Sonnets).Elem(),
+		"Text":               reflect.ValueOf(tasks.Text),
 
 		// type definitions
 		"AddingTask":    reflect.ValueOf((*tasks.AddingTask)(nil)),
@@ -46,6 +48,7 @@ func init() {
 		"MQARTask":      reflect.ValueOf((*tasks.MQARTask)(nil)),
 		"Spec":          reflect.ValueOf((*tasks.Spec)(nil)),
 		"Task":          reflect.ValueOf((*tasks.Task)(nil)),
+		"TextTask":      reflect.ValueOf((*tasks.TextTask)(nil)),
 
 		// interface wrapper definitions
 		"_Task": reflect.ValueOf((*_github_com_seqlab_seqlab_tasks_Task)(nil)),
