@@ -67,13 +67,12 @@
 // # Writing cells for the kernel
 //
 // Cells run in yaegi (see package repl), which asks a lesson to keep to a
-// few habits: no generics, no slices.Sort (sort.Float64s works); no
-// multi-value := at the top level of a cell inside a loop body (a, b :=
-// f() in a for loop outside any function is reported as undefined; write
-// it in a function); no return p, append(q, x) (it returns p twice:
-// append first, then return). A function keeps calling the versions of the
-// functions that existed when its cell ran, so a lesson tells the learner
-// to re-run the cells below a changed exercise. Every figure the prose
+// few habits: no generics, no slices.Sort (sort.Float64s works). (The
+// pre-pass now rewrites `a, b := f()` inside a top-level loop and
+// `return p, append(q, x)`, which yaegi v0.16 gets wrong; lessons written
+// before that keep their workarounds.) A function keeps calling the
+// versions of the functions that existed when its cell ran, so a lesson
+// tells the learner to re-run the cells below a changed exercise. Every figure the prose
 // quotes must come from the lesson's own cells; run the lesson with its
 // solutions (seqlab run on the solved notebook) and copy them.
 //

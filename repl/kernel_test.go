@@ -74,6 +74,13 @@ func TestKernelCells(t *testing.T) {
 		{"restricted import", `import "os/exec"`, "", "only available when seqlab runs with --unrestricted"},
 		{"missing import", `w := bufio.NewWriter(os.Stdout)`, "", `add: import "bufio"`},
 		{"unknown package", `import "net/http"`, "", "not available in seqlab notebooks"},
+		// yaegi v0.16 rejects these at a cell's top level; the pre-pass
+		// rewrites them (prepass.multiDefine, returnAppend).
+		{"two results defined in a loop", "two := func(i int) (int, int) { return i, 2 * i }\nfor i := 0; i < 2; i++ {\n\ta, b := two(i)\n\tfmt.Println(a, b)\n}", "0 0\n1 2\n", ""},
+		{"comma-ok in an if init in a loop", "seen := map[string]int{\"a\": 1}\nfor _, k := range []string{\"a\", \"b\"} {\n\tif v, ok := seen[k]; ok {\n\t\tfmt.Println(k, v)\n\t} else {\n\t\tfmt.Println(k, \"missing\", v)\n\t}\n}", "a 1\nb missing 0\n", ""},
+		{"error in a switch init in a block", "{\n\tswitch n, err := strconv.Atoi(\"x\"); {\n\tcase err != nil:\n\t\tfmt.Println(\"bad\", n)\n\t}\n}", "bad 0\n", ""},
+		{"return with append after the first result", "func grow(p, q []int, x int) ([]int, []int) {\n\treturn p, append(q, x)\n}\np, q := grow([]int{1}, []int{2}, 3)\nfmt.Println(p, q)", "[1] [2 3]\n", ""},
+		{"error position after a rewrite", "for i := 0; i < 1; i++ {\n\ta, b := strconv.Atoi(\"1\")\n\tfmt.Println(a, b, nope)\n}", "", "3:20: undefined: nope"},
 	} {
 		got, err := run(t, c, tc.src)
 		if tc.wantErr == "" && err != nil {

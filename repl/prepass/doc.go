@@ -113,6 +113,17 @@
 //	clear(m)  ⇒ { __seqlab_m1 := m; for __seqlab_k2 := range __seqlab_m1 { delete(__seqlab_m1, __seqlab_k2) } }
 //	clear(s)  ⇒ { __seqlab_s1 := s; for __seqlab_i2 := range __seqlab_s1 { var __seqlab_z3 E; __seqlab_s1[__seqlab_i2] = __seqlab_z3 } }
 //
+// # Several results at once
+//
+// yaegi v0.16 rejects a define of several variables from one multi-valued
+// expression inside a block of a cell's top-level statement ("undefined:
+// a"), and returns the first result twice from `return p, append(q, x)`.
+// Both are rewritten into forms it runs, with the variables' types:
+//
+//	for … { a, b := f(i) }              ⇒ for … { var a A; var b B; a, b = f(i) }
+//	for … { if v, ok := m[k]; ok {…} }  ⇒ for … { { var v V; var ok bool; v, ok = m[k]; if ok {…} } }
+//	return p, append(q, x)              ⇒ { var __seqlab_r1 []int = p; var __seqlab_r2 []int = append(q, x); return __seqlab_r1, __seqlab_r2 }
+//
 // # Showing the last expression
 //
 // Plan.Show is set when the cell's last top-level statement is an

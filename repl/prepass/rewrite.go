@@ -70,12 +70,154 @@ func (c *cellCtx) walk(root ast.Node) {
 			c.forStmt(n)
 		case *ast.CallExpr:
 			descend = c.call(n, stack)
+		case *ast.AssignStmt:
+			c.multiDefine(n, stack)
+		case *ast.ReturnStmt:
+			c.returnAppend(n, stack)
 		}
 		if descend {
 			stack = append(stack, n)
 		}
 		return descend
 	})
+}
+
+// multiDefine rewrites a define of several variables from one multi-valued
+// expression (a, b := f(), v, ok := m[k], v, ok := x.(T)) inside a block of
+// a top-level statement, which yaegi v0.16 rejects ("undefined: a"), into
+// declarations and an assignment, which it runs:
+//
+//	for … { a, b := f(i); … }           ⇒ for … { var a A; var b B; a, b = f(i); … }
+//	for … { if v, ok := m[k]; ok { … } } ⇒ for … { { var v V; var ok bool; v, ok = m[k]; if ok { … } } }
+//
+// Function bodies are left alone: yaegi handles these there.
+func (c *cellCtx) multiDefine(n *ast.AssignStmt, stack []ast.Node) {
+	if n.Tok != token.DEFINE || len(n.Lhs) < 2 || len(n.Rhs) != 1 || len(stack) == 0 {
+		return
+	}
+	for _, a := range stack {
+		switch a.(type) {
+		case *ast.FuncLit, *ast.FuncDecl, *ast.GenDecl:
+			return
+		}
+	}
+	var decls strings.Builder
+	for _, l := range n.Lhs {
+		id, ok := l.(*ast.Ident)
+		if !ok {
+			return
+		}
+		obj := c.info.Defs[id]
+		if obj == nil || isBlank(id) {
+			continue // blank, or an existing variable assigned to
+		}
+		ts, ok := c.typeString(obj.Type())
+		if !ok {
+			c.warnf(id.Pos(), "cannot name the type of %s here; %s runs as written", id.Name, c.text(n))
+			return
+		}
+		fmt.Fprintf(&decls, "var %s %s; ", id.Name, ts)
+	}
+	if decls.Len() == 0 {
+		return
+	}
+	assign := edit{c.off(n.TokPos), c.off(n.TokPos) + 2, "= "}
+	switch parent := stack[len(stack)-1].(type) {
+	case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
+		at := c.off(n.Pos())
+		c.add(edit{at, at, decls.String()}, assign)
+	case *ast.IfStmt:
+		if parent.Init == n {
+			c.hoistInit(parent, parent.Init, "if ", decls.String(), assign)
+		}
+	case *ast.SwitchStmt:
+		if parent.Init == n {
+			c.hoistInit(parent, parent.Init, "switch ", decls.String(), assign)
+		}
+	case *ast.TypeSwitchStmt:
+		if parent.Init == n {
+			c.hoistInit(parent, parent.Init, "switch ", decls.String(), assign)
+		}
+	}
+}
+
+// returnAppend rewrites a return of several results in which a result after
+// the first is an append call, which yaegi v0.16 gets wrong (return p,
+// append(q, x) returns p twice), into assignments to the result types
+// first:
+//
+//	return p, append(q, x)  ⇒  { var __r1 []int = p; var __r2 []int = append(q, x); return __r1, __r2 }
+func (c *cellCtx) returnAppend(n *ast.ReturnStmt, stack []ast.Node) {
+	if len(n.Results) < 2 {
+		return
+	}
+	found := false
+	for _, r := range n.Results[1:] {
+		call, ok := ast.Unparen(r).(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+			if b, ok := c.info.Uses[id].(*types.Builtin); ok && b.Name() == "append" {
+				found = true
+			}
+		}
+	}
+	if !found {
+		return
+	}
+	// The function the return belongs to: the innermost one around it.
+	var sig *types.Signature
+find:
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch f := stack[i].(type) {
+		case *ast.FuncLit:
+			sig, _ = c.typeOf(f).(*types.Signature)
+			break find
+		case *ast.FuncDecl:
+			if obj := c.info.Defs[f.Name]; obj != nil {
+				sig, _ = obj.Type().(*types.Signature)
+			}
+			break find
+		}
+	}
+	if sig == nil || sig.Results().Len() != len(n.Results) {
+		return
+	}
+	var b strings.Builder
+	var names []string
+	b.WriteString("{ ")
+	for i, r := range n.Results {
+		ts, ok := c.typeString(sig.Results().At(i).Type())
+		if !ok {
+			return
+		}
+		name := c.fresh("r")
+		names = append(names, name)
+		fmt.Fprintf(&b, "var %s %s = %s; ", name, ts, c.src(r))
+	}
+	b.WriteString("return " + strings.Join(names, ", ") + " }")
+	c.add(edit{c.off(n.Pos()), c.off(n.End()), b.String()})
+}
+
+// hoistInit moves the init statement of an if or switch in front of it,
+// inside a new block that keeps the init's variables scoped to the
+// statement: `if a, b := f(); c {…}` ⇒ `{ var a A; var b B; a, b = f(); if c {…} }`.
+func (c *cellCtx) hoistInit(stmt ast.Stmt, init ast.Stmt, keyword, decls string, assign edit) {
+	start, initStart, initEnd := c.off(stmt.Pos()), c.off(init.Pos()), c.off(init.End())
+	// The init is followed by its semicolon, then the condition or tag.
+	semi := strings.IndexByte(c.cell[initEnd:], ';')
+	if semi < 0 {
+		return
+	}
+	semi += initEnd
+	end := c.off(stmt.End())
+	c.add(
+		edit{start, initStart, "{ " + decls},
+		assign,
+		edit{semi, semi + 1, "; " + keyword},
+		edit{end, end, " }"},
+	)
 }
 
 // rangeStmt dispatches on the type of the range expression.
