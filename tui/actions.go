@@ -164,6 +164,13 @@ func (m *Model) quit() tea.Cmd {
 
 // save writes the notebook (with outputs) to its path.
 func (m *Model) save() bool {
+	return m.saveChecked(true)
+}
+
+// saveChecked saves; with check, a file changed on disk since it was opened
+// or last saved (by an editor, or another seqlab) is not overwritten
+// without asking.
+func (m *Model) saveChecked(check bool) bool {
 	p := m.nb
 	if p == nil {
 		return false
@@ -171,6 +178,11 @@ func (m *Model) save() bool {
 	p.stopEdit()
 	if p.path == "" {
 		m.flash("this notebook has no file name; start seqlab with one: seqlab notes.md", true)
+		return false
+	}
+	if check && p.changedOnDisk() {
+		m.writeRecovery()
+		m.dialog = changedDialog(p)
 		return false
 	}
 	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
@@ -184,6 +196,7 @@ func (m *Model) save() bool {
 		return false
 	}
 	p.dirty = false
+	p.stampDisk()
 	removeRecovery(m.opts.StateDir, p.path)
 	m.flash("saved "+p.path, false)
 	return true

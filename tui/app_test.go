@@ -386,3 +386,32 @@ func TestLessonExercise(t *testing.T) {
 		t.Errorf("lesson list does not show the started lesson:\n%s", h.screen())
 	}
 }
+
+// A file changed on disk since it was opened is not overwritten without
+// asking; the user can overwrite it or save elsewhere.
+func TestSaveOverChangedFile(t *testing.T) {
+	path := demoPath(t)
+	h := newHarness(t, Options{Path: path}, 80, 24)
+	h.keys("b")
+	later := time.Now().Add(2 * time.Second)
+	if err := os.WriteFile(path, []byte("# changed elsewhere\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(path, later, later)
+	h.keys("ctrl+s")
+	if h.m.dialog == nil || !strings.Contains(h.screen(), "changed on disk") {
+		t.Fatalf("no question before overwriting:\n%s", h.screen())
+	}
+	if data, _ := os.ReadFile(path); string(data) != "# changed elsewhere\n" {
+		t.Fatal("the changed file was overwritten without asking")
+	}
+	h.keys("o")
+	if data, _ := os.ReadFile(path); !strings.Contains(string(data), "Recall in a notebook") || h.m.nb.dirty {
+		t.Fatalf("overwrite did not save: %q", data)
+	}
+	// Saved: the next save does not ask again.
+	h.keys("b", "ctrl+s")
+	if h.m.dialog != nil {
+		t.Fatal("asked again after our own save")
+	}
+}

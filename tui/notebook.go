@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -54,6 +55,36 @@ type notebookPane struct {
 
 	width, height int // the cell area
 	follow        bool
+
+	disk diskStamp // the file as it was opened or last saved
+}
+
+// diskStamp identifies a version of a file on disk.
+type diskStamp struct {
+	exists  bool
+	size    int64
+	modTime time.Time
+}
+
+func statStamp(path string) diskStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return diskStamp{}
+	}
+	return diskStamp{true, fi.Size(), fi.ModTime()}
+}
+
+// stampDisk records the file as it is now (after opening or saving).
+func (p *notebookPane) stampDisk() { p.disk = statStamp(p.path) }
+
+// changedOnDisk reports whether the file was changed, created or removed
+// by someone else since it was opened or last saved.
+func (p *notebookPane) changedOnDisk() bool {
+	now := statStamp(p.path)
+	if !p.disk.exists {
+		return now.exists
+	}
+	return now != p.disk && now.exists
 }
 
 type deletedCell struct {
@@ -96,6 +127,7 @@ type completion struct {
 func newNotebookPane(nb *notebook.Notebook, path string) *notebookPane {
 	p := &notebookPane{nb: nb, path: path, state: map[*notebook.Cell]*cellState{}, follow: true}
 	p.title = filepath.Base(path)
+	p.stampDisk()
 	if len(nb.Cells) == 0 {
 		nb.Cells = append(nb.Cells, nb.NewCell(notebook.Code, ""))
 	}

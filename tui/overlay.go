@@ -335,3 +335,21 @@ func expandHome(path string) string {
 	}
 	return path
 }
+
+// changedDialog asks before overwriting a file that changed on disk.
+func changedDialog(p *notebookPane) *dialog {
+	return &dialog{
+		text: fmt.Sprintf("%s changed on disk since you opened it (another editor, or another seqlab). Your version is kept in the recovery file meanwhile.", filepath.Base(p.path)),
+		choices: []choice{
+			{[]string{"o"}, "overwrite it with your version", func(m *Model) tea.Cmd {
+				m.saveChecked(false)
+				return nil
+			}},
+			{[]string{"s"}, "save yours under another name…", func(m *Model) tea.Cmd {
+				m.dialog = saveAsDialog(p)
+				return nil
+			}},
+			{[]string{"esc"}, "cancel", func(m *Model) tea.Cmd { return nil }},
+		},
+	}
+}
