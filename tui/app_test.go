@@ -33,6 +33,7 @@ func TestGoldenScreens(t *testing.T) {
 		path bool // open demo.md (else the lesson list)
 		keys []string
 	}{
+		{"lesson_exercise_hint", false, []string{"enter", "exercise", "h"}},
 		{"lessons", false, nil},
 		{"notebook", true, nil},
 		{"notebook_code_selected", true, []string{"j"}},
@@ -53,7 +54,13 @@ func TestGoldenScreens(t *testing.T) {
 					opts.Path = demoPath(t)
 				}
 				h := newHarness(t, opts, size[0], size[1])
-				h.keys(sc.keys...)
+				for _, k := range sc.keys {
+					if k == "exercise" { // select the lesson's first exercise
+						h.m.nb.selectCell(lessons.Exercises(h.m.nb.nb)[0].Cell)
+						continue
+					}
+					h.keys(k)
+				}
 				got := h.screen()
 				checkScreenSize(t, got, size[0], size[1])
 				golden := filepath.Join("testdata", "screens", name+".golden")
