@@ -1,9 +1,14 @@
 package nn
 
 import (
+	"fmt"
+	"runtime"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/seqlab/seqlab/models/internal/gemm"
 )
 
 // General is a row-major matrix view on a float64 slice: the form the hot paths
@@ -20,9 +25,43 @@ func View(data []float64, rows, cols, stride int) General {
 func Raw(m *mat.Dense) General { return m.RawMatrix() }
 
 // Gemm computes c = alpha·op(a)·op(b) + beta·c, where op transposes when the
-// corresponding flag is set. It is blas64.Gemm with booleans instead of
-// blas.Transpose values, to keep call sites short.
+// corresponding flag is set, on up to GOMAXPROCS goroutines when the product
+// is large enough to pay for them. It runs seqlab's own kernel
+// (models/internal/gemm: AVX2+FMA on amd64, several times gonum's pure-Go
+// dgemm), whose results do not depend on the number of goroutines: each
+// element of c is always computed by the same chain of fused multiply-adds.
+// A product of a few rows (a streaming step of batch 1) goes to gonum's
+// dgemm on the calling goroutine instead, which reads the weights in place:
+// packing them, as the blocked kernel does, would cost as much as the
+// product. Mismatched dimensions panic, as blas64.Gemm's do.
 func Gemm(transA, transB bool, alpha float64, a, b General, beta float64, c General) {
+	m, n, k := gemmDims(transA, transB, a, b, c)
+	if m <= fewRows {
+		gonumSerial(transA, transB, alpha, a, b, beta, c)
+		return
+	}
+	gemm.DgemmParallel(runtime.GOMAXPROCS(0), transA, transB, m, n, k, alpha, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
+}
+
+// GemmSerial is Gemm on the calling goroutine.
+func GemmSerial(transA, transB bool, alpha float64, a, b General, beta float64, c General) {
+	m, n, k := gemmDims(transA, transB, a, b, c)
+	if m <= fewRows {
+		gonumSerial(transA, transB, alpha, a, b, beta, c)
+		return
+	}
+	gemm.Dgemm(transA, transB, m, n, k, alpha, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
+}
+
+// fewRows is the most rows of c that go to gonum's dgemm.
+const fewRows = 4
+
+// gonumSerial is gonum's dgemm on the calling goroutine. gonum hands a
+// product whose c spans 4 or more 64×64 blocks to new goroutines, which
+// allocates on every call and, for the few rows of a streaming step, costs
+// more than it saves; so it is called on tiles of c of at most 64×192, each
+// below that threshold.
+func gonumSerial(transA, transB bool, alpha float64, a, b General, beta float64, c General) {
 	ta, tb := blas.NoTrans, blas.NoTrans
 	if transA {
 		ta = blas.Trans
@@ -30,17 +69,6 @@ func Gemm(transA, transB bool, alpha float64, a, b General, beta float64, c Gene
 	if transB {
 		tb = blas.Trans
 	}
-	blas64.Gemm(ta, tb, alpha, a, b, beta, c)
-}
-
-// GemmSerial is Gemm on the calling goroutine. gonum's Gemm hands a product
-// whose c spans 4 or more 64×64 blocks to new goroutines, which allocates on
-// every call and, for the few rows of a streaming step (1×H times H×4H is
-// already 4 blocks at H = 64), costs more than it saves. GemmSerial calls
-// Gemm on tiles of c of at most 64×192, each below that threshold. (The
-// parallel path also splits the inner dimension into blocks of 64, so the
-// two can differ in the last bits when it exceeds 64.)
-func GemmSerial(transA, transB bool, alpha float64, a, b General, beta float64, c General) {
 	const tileRows, tileCols = 64, 3 * 64
 	for i := 0; i < c.Rows; i += tileRows {
 		mi := min(tileRows, c.Rows-i)
@@ -58,9 +86,25 @@ func GemmSerial(transA, transB bool, alpha float64, a, b General, beta float64, 
 			} else {
 				bj = View(b.Data[j:], b.Rows, nj, b.Stride)
 			}
-			Gemm(transA, transB, alpha, ai, bj, beta, View(c.Data[i*c.Stride+j:], mi, nj, c.Stride))
+			blas64.Gemm(ta, tb, alpha, ai, bj, beta, View(c.Data[i*c.Stride+j:], mi, nj, c.Stride))
 		}
 	}
+}
+
+// gemmDims checks that op(a) is m×k, op(b) k×n and c m×n, and returns them.
+func gemmDims(transA, transB bool, a, b, c General) (m, n, k int) {
+	am, ak := a.Rows, a.Cols
+	if transA {
+		am, ak = ak, am
+	}
+	bk, bn := b.Rows, b.Cols
+	if transB {
+		bk, bn = bn, bk
+	}
+	if am != c.Rows || bn != c.Cols || ak != bk {
+		panic(fmt.Sprintf("nn: Gemm: bad dimensions: op(a) is %d×%d, op(b) %d×%d, c %d×%d", am, ak, bk, bn, c.Rows, c.Cols))
+	}
+	return c.Rows, c.Cols, ak
 }
 
 // AddRowVector adds v (length Cols) to every row of m.
