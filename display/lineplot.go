@@ -109,55 +109,10 @@ func (p *LinePlot) Text(width int) string {
 	if p.Title != "" {
 		lines = append(lines, cleanLine(p.Title))
 	}
-	notes := append([]string(nil), p.Errors...)
-
-	// Transform every point to axis space, dropping what cannot be drawn.
-	type pt struct {
-		x, y float64
-		ok   bool
-	}
-	pts := make([][]pt, len(p.Series))
-	xlo, xhi := math.Inf(1), math.Inf(-1)
-	ylo, yhi := math.Inf(1), math.Inf(-1)
-	nonPosX, nonPosY, drawn := 0, 0, 0
-	for i, s := range p.Series {
-		n := min(len(s.X), len(s.Y))
-		if len(s.X) != len(s.Y) {
-			notes = append(notes, fmt.Sprintf("series %q: x has %d points but y has %d; plotted the first %d", s.Name, len(s.X), len(s.Y), n))
-		}
-		pts[i] = make([]pt, n)
-		for k := range n {
-			x, y := s.X[k], s.Y[k]
-			if math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(y) || math.IsInf(y, 0) {
-				continue
-			}
-			if p.X.Log {
-				if x <= 0 {
-					nonPosX++
-					continue
-				}
-				x = math.Log10(x)
-			}
-			if p.Y.Log {
-				if y <= 0 {
-					nonPosY++
-					continue
-				}
-				y = math.Log10(y)
-			}
-			pts[i][k] = pt{x, y, true}
-			drawn++
-			xlo, xhi = math.Min(xlo, x), math.Max(xhi, x)
-			ylo, yhi = math.Min(ylo, y), math.Max(yhi, y)
-		}
-	}
-	if nonPosX > 0 {
-		notes = append(notes, fmt.Sprintf("%d points with x ≤ 0 not shown on the log x axis", nonPosX))
-	}
-	if nonPosY > 0 {
-		notes = append(notes, fmt.Sprintf("%d points with y ≤ 0 not shown on the log y axis", nonPosY))
-	}
-	if drawn == 0 {
+	sp := p.AxisSpace()
+	pts, notes := sp.Points, sp.Notes
+	xlo, xhi, ylo, yhi := sp.XLo, sp.XHi, sp.YLo, sp.YHi
+	if sp.Drawn == 0 {
 		if len(p.Series) == 0 {
 			lines = append(lines, "(no data: add a series with Add)")
 		} else {
@@ -167,9 +122,6 @@ func (p *LinePlot) Text(width int) string {
 		lines = append(lines, noteLines(notes, width)...)
 		return finish(lines, width)
 	}
-	xlo, xhi = widen(xlo, xhi, p.X.Log)
-	ylo, yhi = widen(ylo, yhi, p.Y.Log)
-
 	// The y tick labels decide how much room the plot area gets.
 	h := plotHeight(width)
 	tickRows := make([]bool, h)
@@ -194,9 +146,9 @@ func (p *LinePlot) Text(width int) string {
 	for r := range grid {
 		grid[r] = []rune(strings.Repeat(" ", w))
 	}
-	toCell := func(q pt) (int, int) {
-		c := int(math.Round(frac(q.x, xlo, xhi) * float64(w-1)))
-		r := int(math.Round(frac(q.y, yhi, ylo) * float64(h-1)))
+	toCell := func(q AxisPoint) (int, int) {
+		c := int(math.Round(frac(q.X, xlo, xhi) * float64(w-1)))
+		r := int(math.Round(frac(q.Y, yhi, ylo) * float64(h-1)))
 		return min(max(c, 0), w-1), min(max(r, 0), h-1)
 	}
 	for i, s := range pts {
@@ -204,7 +156,7 @@ func (p *LinePlot) Text(width int) string {
 		havePrev := false
 		var pc, pr int
 		for _, q := range s {
-			if !q.ok {
+			if !q.OK {
 				havePrev = false
 				continue
 			}
@@ -409,4 +361,73 @@ func (p *LinePlot) UnmarshalJSON(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// AxisPoint is a point of a LinePlot in axis space: log10 of the value on a
+// log axis. OK is false where the point cannot be drawn (not finite, or ≤ 0
+// on a log axis); the series' line breaks there.
+type AxisPoint struct {
+	X, Y float64
+	OK   bool
+}
+
+// AxisSpace is a LinePlot moved to axis space, what a rendering draws.
+type AxisSpace struct {
+	Points             [][]AxisPoint // per series, one per point both X and Y have
+	XLo, XHi, YLo, YHi float64       // the drawn points' range, widened when it is empty
+	Notes              []string      // p.Errors, then the problems found here
+	Drawn              int           // the number of points with OK set
+}
+
+// AxisSpace moves every point of p to axis space, dropping (with a note)
+// what cannot be drawn. Text and the TUI's rendering both draw from it.
+func (p *LinePlot) AxisSpace() AxisSpace {
+	sp := AxisSpace{
+		Points: make([][]AxisPoint, len(p.Series)),
+		Notes:  append([]string(nil), p.Errors...),
+		XLo:    math.Inf(1), XHi: math.Inf(-1), YLo: math.Inf(1), YHi: math.Inf(-1),
+	}
+	nonPosX, nonPosY := 0, 0
+	for i, s := range p.Series {
+		n := min(len(s.X), len(s.Y))
+		if len(s.X) != len(s.Y) {
+			sp.Notes = append(sp.Notes, fmt.Sprintf("series %q: x has %d points but y has %d; plotted the first %d", s.Name, len(s.X), len(s.Y), n))
+		}
+		sp.Points[i] = make([]AxisPoint, n)
+		for k := range n {
+			x, y := s.X[k], s.Y[k]
+			if math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(y) || math.IsInf(y, 0) {
+				continue
+			}
+			if p.X.Log {
+				if x <= 0 {
+					nonPosX++
+					continue
+				}
+				x = math.Log10(x)
+			}
+			if p.Y.Log {
+				if y <= 0 {
+					nonPosY++
+					continue
+				}
+				y = math.Log10(y)
+			}
+			sp.Points[i][k] = AxisPoint{x, y, true}
+			sp.Drawn++
+			sp.XLo, sp.XHi = math.Min(sp.XLo, x), math.Max(sp.XHi, x)
+			sp.YLo, sp.YHi = math.Min(sp.YLo, y), math.Max(sp.YHi, y)
+		}
+	}
+	if nonPosX > 0 {
+		sp.Notes = append(sp.Notes, fmt.Sprintf("%d points with x ≤ 0 not shown on the log x axis", nonPosX))
+	}
+	if nonPosY > 0 {
+		sp.Notes = append(sp.Notes, fmt.Sprintf("%d points with y ≤ 0 not shown on the log y axis", nonPosY))
+	}
+	if sp.Drawn > 0 {
+		sp.XLo, sp.XHi = widen(sp.XLo, sp.XHi, p.X.Log)
+		sp.YLo, sp.YHi = widen(sp.YLo, sp.YHi, p.Y.Log)
+	}
+	return sp
 }

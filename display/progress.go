@@ -139,9 +139,9 @@ func (p *Progress) Text(width int) string {
 	}
 	switch {
 	case known && s.Done >= s.Total:
-		timing = "in " + formatSeconds(s.Elapsed)
+		timing = "in " + FormatSeconds(s.Elapsed)
 	case known && s.ETA > 0:
-		timing = "ETA " + formatSeconds(s.ETA)
+		timing = "ETA " + FormatSeconds(s.ETA)
 	}
 	label := cleanLine(s.Label)
 	note := cleanLine(s.Note)
@@ -205,7 +205,7 @@ func formatRate(r float64) string {
 }
 
 // formatSeconds writes a duration briefly: 0.4s, 5s, 1m05s, 2h03m.
-func formatSeconds(s float64) string {
+func FormatSeconds(s float64) string {
 	switch {
 	case math.IsNaN(s):
 		return "?"

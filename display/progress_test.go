@@ -113,8 +113,8 @@ func TestFormatSeconds(t *testing.T) {
 		{360000, "100h"}, {1e300, "2.78e+296h"},
 	}
 	for _, tc := range tests {
-		if got := formatSeconds(tc.s); got != tc.want {
-			t.Errorf("formatSeconds(%v) = %q; want %q", tc.s, got, tc.want)
+		if got := FormatSeconds(tc.s); got != tc.want {
+			t.Errorf("FormatSeconds(%v) = %q; want %q", tc.s, got, tc.want)
 		}
 	}
 }

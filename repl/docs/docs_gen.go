@@ -4,12 +4,15 @@ package docs
 
 var table = map[string]string{
 	"github.com/seqlab/seqlab/display.Axis":                              "Axis describes one axis of a LinePlot.",
+	"github.com/seqlab/seqlab/display.AxisPoint":                         "AxisPoint is a point of a LinePlot in axis space: log10 of the value on a\nlog axis. OK is false where the point cannot be drawn (not finite, or ≤ 0\non a log axis); the series' line breaks there.",
+	"github.com/seqlab/seqlab/display.AxisSpace":                         "AxisSpace is a LinePlot moved to axis space, what a rendering draws.",
 	"github.com/seqlab/seqlab/display.Check":                             "Check is the result of an exercise's check: PASS, or what was expected,\nwhat the learner's code gave and where to look. Lessons' checks show one\n(lessons/check); the TUI draws it as a verdict and records a pass in the\nlearner's progress, and `seqlab lessons check` reads it headless.",
 	"github.com/seqlab/seqlab/display.Check.Kind":                        "Kind returns \"check\".",
 	"github.com/seqlab/seqlab/display.Check.MarshalJSON":                 "MarshalJSON writes the JSON form described at Marshal.",
 	"github.com/seqlab/seqlab/display.Check.Text":                        "Text renders the verdict: \"PASS name\" or \"FAIL name\" and the lines that\nsay what was expected, what the code gave and where to look, wrapped to\nwidth.",
 	"github.com/seqlab/seqlab/display.Check.UnmarshalJSON":               "UnmarshalJSON reads the JSON form written by MarshalJSON.",
 	"github.com/seqlab/seqlab/display.DefaultWidth":                      "DefaultWidth is the width Text uses when it is given width ≤ 0, and the\nwidth the default sink renders at.",
+	"github.com/seqlab/seqlab/display.FormatSeconds":                     "formatSeconds writes a duration briefly: 0.4s, 5s, 1m05s, 2h03m.",
 	"github.com/seqlab/seqlab/display.Heatmap":                           "Heatmap is a grid of numbers shown as shades, with labelled rows and\ncolumns: attention weights (queries down, keys across), gate activations\nover time, a confusion matrix.\n\nMistakes never panic: rows of different lengths are drawn with the missing\ncells blank, and a bad Range or a wrong number of labels is recorded in\nErrors, which Text prints under the grid.",
 	"github.com/seqlab/seqlab/display.Heatmap.Bounds":                    "Bounds returns the values the shades span: Min and Max if the range is\nfixed, else the smallest and largest finite value (0, 0 if there is none).",
 	"github.com/seqlab/seqlab/display.Heatmap.Cols":                      "Cols labels the columns (e.g. the key tokens) and returns h.",
@@ -27,6 +30,7 @@ var table = map[string]string{
 	"github.com/seqlab/seqlab/display.KindTable":                         "The kinds of Value, as Kind returns them and as the \"kind\" field of the JSON\nform carries them.",
 	"github.com/seqlab/seqlab/display.LinePlot":                          "LinePlot is a plot of named series of (x, y) points sharing two axes, such\nas the loss curves of several models or recall against lag.\n\nMistakes in the data never panic: Add records them in Errors, which Text\nprints under the plot, and plots what it can.",
 	"github.com/seqlab/seqlab/display.LinePlot.Add":                      "Add adds a series and returns p. A nil x means 0, 1, 2, …. Add copies x\nand y. If x and y have different lengths, Add keeps the points they have in\ncommon and records the mismatch in p.Errors, which Text shows.",
+	"github.com/seqlab/seqlab/display.LinePlot.AxisSpace":                "AxisSpace moves every point of p to axis space, dropping (with a note)\nwhat cannot be drawn. Text and the TUI's rendering both draw from it.",
 	"github.com/seqlab/seqlab/display.LinePlot.Kind":                     "Kind returns \"lineplot\".",
 	"github.com/seqlab/seqlab/display.LinePlot.LogX":                     "LogX puts the x axis on a logarithmic scale and returns p.",
 	"github.com/seqlab/seqlab/display.LinePlot.LogY":                     "LogY puts the y axis on a logarithmic scale and returns p.",

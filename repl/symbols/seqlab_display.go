@@ -13,6 +13,7 @@ func init() {
 	Symbols["github.com/seqlab/seqlab/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"DefaultWidth":  reflect.ValueOf(constant.MakeFromLiteral("80", token.INT, 0)),
+		"FormatSeconds": reflect.ValueOf(display.FormatSeconds),
 		"KindCheck":     reflect.ValueOf(constant.MakeFromLiteral("\"check\"", token.STRING, 0)),
 		"KindHeatmap":   reflect.ValueOf(constant.MakeFromLiteral("\"heatmap\"", token.STRING, 0)),
 		"KindLinePlot":  reflect.ValueOf(constant.MakeFromLiteral("\"lineplot\"", token.STRING, 0)),
@@ -32,6 +33,8 @@ func init() {
 
 		// type definitions
 		"Axis":          reflect.ValueOf((*display.Axis)(nil)),
+		"AxisPoint":     reflect.ValueOf((*display.AxisPoint)(nil)),
+		"AxisSpace":     reflect.ValueOf((*display.AxisSpace)(nil)),
 		"Check":         reflect.ValueOf((*display.Check)(nil)),
 		"Heatmap":       reflect.ValueOf((*display.Heatmap)(nil)),
 		"LinePlot":      reflect.ValueOf((*display.LinePlot)(nil)),

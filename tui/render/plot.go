@@ -34,56 +34,10 @@ func drawPlot(p *display.LinePlot, width int, th Theme) string {
 	if p.Title != "" {
 		lines = append(lines, th.Title.Render(cut(cleanLine(p.Title), width)))
 	}
-	problems := append([]string(nil), p.Errors...)
-
-	// Move every point to axis space (log10 on log axes), dropping what
-	// cannot be drawn; a dropped point breaks the line.
-	type point struct {
-		x, y float64
-		ok   bool
-	}
-	pts := make([][]point, len(p.Series))
-	xlo, xhi := math.Inf(1), math.Inf(-1)
-	ylo, yhi := math.Inf(1), math.Inf(-1)
-	nonPosX, nonPosY, drawn := 0, 0, 0
-	for i, s := range p.Series {
-		n := min(len(s.X), len(s.Y))
-		if len(s.X) != len(s.Y) {
-			problems = append(problems, fmt.Sprintf("series %q: x has %d points but y has %d; plotted the first %d", s.Name, len(s.X), len(s.Y), n))
-		}
-		pts[i] = make([]point, n)
-		for k := range n {
-			x, y := s.X[k], s.Y[k]
-			if !finite(x) || !finite(y) {
-				continue
-			}
-			if p.X.Log {
-				if x <= 0 {
-					nonPosX++
-					continue
-				}
-				x = math.Log10(x)
-			}
-			if p.Y.Log {
-				if y <= 0 {
-					nonPosY++
-					continue
-				}
-				y = math.Log10(y)
-			}
-			pts[i][k] = point{x, y, true}
-			drawn++
-			xlo, xhi = math.Min(xlo, x), math.Max(xhi, x)
-			ylo, yhi = math.Min(ylo, y), math.Max(yhi, y)
-		}
-	}
-	if nonPosX > 0 {
-		problems = append(problems, fmt.Sprintf("%d points with x ≤ 0 not shown on the log x axis", nonPosX))
-	}
-	if nonPosY > 0 {
-		problems = append(problems, fmt.Sprintf("%d points with y ≤ 0 not shown on the log y axis", nonPosY))
-	}
-	if drawn == 0 {
+	sp := p.AxisSpace()
+	pts, problems := sp.Points, sp.Notes
+	xlo, xhi, ylo, yhi := sp.XLo, sp.XHi, sp.YLo, sp.YHi
+	if sp.Drawn == 0 {
 		msg := "(no finite points to plot)"
 		if len(p.Series) == 0 {
 			msg = "(no data: add a series with Add)"
@@ -93,9 +47,6 @@ func drawPlot(p *display.LinePlot, width int, th Theme) string {
 		lines = append(lines, notes(problems, width, th)...)
 		return strings.Join(lines, "\n")
 	}
-	xlo, xhi = widen(xlo, xhi, p.X.Log)
-	ylo, yhi = widen(ylo, yhi, p.Y.Log)
-
 	// The y ticks decide how much room the plot area gets.
 	h := plotRows(width)
 	var yt []tick
@@ -131,11 +82,11 @@ func drawPlot(p *display.LinePlot, width int, th Theme) string {
 		havePrev := false
 		var px, py int
 		for _, q := range s {
-			if !q.ok {
+			if !q.OK {
 				havePrev = false
 				continue
 			}
-			x, y := dotX(q.x), dotY(q.y)
+			x, y := dotX(q.X), dotY(q.Y)
 			if havePrev {
 				line(px, py, x, y, func(x, y int) { set(i, x, y) })
 			} else {
@@ -148,8 +99,8 @@ func drawPlot(p *display.LinePlot, width int, th Theme) string {
 		var cells [][2]int // the cell of each drawn point
 		distinct := map[[2]int]bool{}
 		for _, q := range s {
-			if q.ok {
-				c := [2]int{dotX(q.x) / 2, dotY(q.y) / 4}
+			if q.OK {
+				c := [2]int{dotX(q.X) / 2, dotY(q.Y) / 4}
 				cells = append(cells, c)
 				distinct[c] = true
 			}
@@ -478,19 +429,6 @@ func compactExp(s string) string {
 	s = strings.Replace(s, "e+0", "e", 1)
 	s = strings.Replace(s, "e+", "e", 1)
 	return strings.Replace(s, "e-0", "e-", 1)
-}
-
-// widen gives a degenerate range (one x value, a constant series) some room,
-// so that its points land in the middle of the axis.
-func widen(lo, hi float64, log bool) (float64, float64) {
-	if hi > lo {
-		return lo, hi
-	}
-	d := math.Abs(lo) / 2
-	if log || d == 0 {
-		d = 1 // a decade each way on a log axis
-	}
-	return math.Max(lo-d, -math.MaxFloat64), math.Min(hi+d, math.MaxFloat64)
 }
 
 // frac is where v lies between a (0) and b (1), computed so that it does not

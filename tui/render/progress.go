@@ -40,11 +40,11 @@ func drawProgress(p *display.Progress, width int, th Theme) string {
 	}
 	switch {
 	case known && s.Done >= s.Total:
-		timing = "done in " + formatSeconds(s.Elapsed)
+		timing = "done in " + display.FormatSeconds(s.Elapsed)
 	case known && s.ETA > 0 && finite(s.ETA):
-		timing = "ETA " + formatSeconds(s.ETA)
+		timing = "ETA " + display.FormatSeconds(s.ETA)
 	case !known && s.Elapsed > 0:
-		timing = formatSeconds(s.Elapsed) + " elapsed"
+		timing = display.FormatSeconds(s.Elapsed) + " elapsed"
 	}
 	label := strings.TrimSpace(cleanLine(s.Label))
 	note := strings.TrimSpace(cleanLine(s.Note))
@@ -133,25 +133,4 @@ func formatRate(r float64) string {
 		return fmt.Sprintf("%.2f steps/s", r)
 	}
 	return fmt.Sprintf("%.0f s/step", 1/r)
-}
-
-// formatSeconds writes a duration: 7.7s, 42s, 3m05s, 2h10m.
-func formatSeconds(s float64) string {
-	switch {
-	case math.IsNaN(s):
-		return "?"
-	case s < 0:
-		return "0s"
-	case s < 9.95:
-		return fmt.Sprintf("%.1fs", s)
-	case s < 59.5:
-		return fmt.Sprintf("%.0fs", s)
-	case s < 3600:
-		m := int(math.Round(s))
-		return fmt.Sprintf("%dm%02ds", m/60, m%60)
-	case s < 100*3600:
-		m := int(math.Round(s / 60))
-		return fmt.Sprintf("%dh%02dm", m/60, m%60)
-	}
-	return fmt.Sprintf("%.3gh", s/3600)
 }
