@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -190,7 +188,7 @@ func execute(ctx context.Context, client *repl.Client, cell *notebook.Cell, time
 			lastNL = true
 			out := notebook.Output{Kind: kind, Text: text}
 			if kind == "display" {
-				out.Text = string(compactJSON(ev.Value))
+				out = notebook.DisplayOutput(ev.Value)
 			}
 			cell.Outputs = append(cell.Outputs, out)
 		case repl.TypeError:
@@ -208,14 +206,6 @@ func execute(ctx context.Context, client *repl.Client, cell *notebook.Cell, time
 		return fmt.Errorf("interrupted after the cell timeout of %v", timeout)
 	}
 	return err
-}
-
-func compactJSON(b []byte) []byte {
-	var out bytes.Buffer
-	if err := json.Compact(&out, b); err != nil {
-		return b
-	}
-	return out.Bytes()
 }
 
 func firstLine(src string) string {

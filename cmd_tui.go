@@ -9,17 +9,14 @@ import (
 	"os"
 	"strings"
 
-	"github.com/seqlab/seqlab/repl"
 	"github.com/seqlab/seqlab/tui"
 )
 
 // runTUI opens the notebook app: the lesson list with the first unfinished
 // lesson selected, or the notebook named on the command line.
 func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := tuiFlags(stderr)
-	lesson := fs.Lookup("lesson").Value.(flag.Getter)
-	unrestricted := fs.Lookup("unrestricted").Value.(flag.Getter)
-	state := fs.Lookup("state").Value.(flag.Getter)
+	var opts tui.Options
+	fs := tuiFlags(stderr, &opts)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: seqlab [flags] [FILE.md | FILE.ipynb]\n\n"+
 			"Opens the notebook app: with no file, the lesson list with your first unfinished\n"+
@@ -39,8 +36,6 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprint(stdout, overview)
 		return errors.New("the notebook app needs a terminal; the commands above work anywhere")
 	}
-	opts := tui.Options{Lesson: lesson.String(), StateDir: state.String(),
-		Kernel: repl.ClientOptions{Unrestricted: unrestricted.Get().(bool)}}
 	if fs.NArg() == 1 {
 		opts.Path = fs.Arg(0)
 		if !strings.HasSuffix(opts.Path, ".md") && !strings.HasSuffix(opts.Path, ".ipynb") {
@@ -50,13 +45,13 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return tui.Run(ctx, opts)
 }
 
-// tuiFlags are the app's flags.
-func tuiFlags(stderr io.Writer) *flag.FlagSet {
+// tuiFlags are the app's flags, parsed into opts.
+func tuiFlags(stderr io.Writer, opts *tui.Options) *flag.FlagSet {
 	fs := flag.NewFlagSet("seqlab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.String("lesson", "", "open this lesson, e.g. 1 or neurons (see seqlab lessons)")
-	fs.Bool("unrestricted", false, "let cells import os/exec, syscall and unsafe (only for code you trust)")
-	fs.String("state", "", "directory for lesson progress and recovery files (default $XDG_STATE_HOME/seqlab)")
+	fs.StringVar(&opts.Lesson, "lesson", "", "open this lesson, e.g. 1 or neurons (see seqlab lessons)")
+	fs.BoolVar(&opts.Kernel.Unrestricted, "unrestricted", false, "let cells import os/exec, syscall and unsafe (only for code you trust)")
+	fs.StringVar(&opts.StateDir, "state", "", "directory for lesson progress and recovery files (default $XDG_STATE_HOME/seqlab)")
 	return fs
 }
 

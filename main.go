@@ -29,6 +29,7 @@ import (
 	"github.com/seqlab/seqlab/models/nn"
 	"github.com/seqlab/seqlab/tasks"
 	"github.com/seqlab/seqlab/train"
+	"github.com/seqlab/seqlab/tui"
 )
 
 func main() {
@@ -74,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, overview)
 		fmt.Fprint(stdout, "\nThe app's own flags (seqlab [flags] [FILE.md]):\n")
-		fs := tuiFlags(io.Discard)
+		fs := tuiFlags(io.Discard, new(tui.Options))
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 		return nil

@@ -1,6 +1,8 @@
 package notebook
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -42,6 +44,16 @@ const (
 type Output struct {
 	Kind string // Stream, Result, Error or Display
 	Text string // the text, or for Display the value's JSON (opaque here)
+}
+
+// DisplayOutput is the stored output of a display value given as JSON (a
+// kernel's display event): its JSON on one line.
+func DisplayOutput(value []byte) Output {
+	var out bytes.Buffer
+	if err := json.Compact(&out, value); err != nil {
+		return Output{Kind: Display, Text: string(value)}
+	}
+	return Output{Kind: Display, Text: out.String()}
 }
 
 // A Cell is one Markdown or code cell.

@@ -36,7 +36,6 @@ func (m *Model) action(name string) tea.Cmd {
 		if p != nil {
 			p.stopEdit()
 		}
-		m.nav.refresh(m.progress)
 		if p != nil && p.lesson != "" {
 			m.nav.selectSlug(p.lesson)
 		}

@@ -407,7 +407,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return m.action("quit")
 	case key.Matches(msg, k.Palette):
-		m.palette = newPalette(m)
+		m.palette = &palette{}
 		return nil
 	case key.Matches(msg, k.Save) && m.screen == screenNotebook:
 		return m.action("save")

@@ -250,17 +250,12 @@ func (b *benchPane) view(width, height int, th *theme) string {
 		"  "+th.Muted.Render("mode: "+mode), "")
 	switch {
 	case b.running:
-		frac := 0.0
-		if b.total > 0 {
-			frac = float64(b.done) / float64(b.total)
-		}
 		pv := &display.Progress{Label: b.suite, Done: b.done, Total: b.total, Note: b.current,
 			Elapsed: time.Since(b.start).Seconds()}
 		if b.done > 0 {
 			pv.Rate = float64(b.done) / pv.Elapsed
 			pv.ETA = float64(b.total-b.done) / pv.Rate
 		}
-		_ = frac
 		lines = append(lines, indent(render.Value(pv, width-4, th.Theme), "  ")...)
 	case b.err != nil:
 		lines = append(lines, indent(th.Error.Render("the benchmark failed: "+b.err.Error()), "  ")...)

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -55,28 +54,20 @@ func appendEvent(c *notebook.Cell, ev repl.Event) {
 			c.Outputs = append(c.Outputs, notebook.Output{Kind: notebook.Result, Text: ev.Text})
 			return
 		}
-		data := string(compactJSON(ev.Value))
+		out := notebook.DisplayOutput(ev.Value)
 		if id := progressID(ev.Value); id != "" {
 			for i := range c.Outputs {
 				if c.Outputs[i].Kind == notebook.Display && progressID([]byte(c.Outputs[i].Text)) == id {
-					c.Outputs[i].Text = data
+					c.Outputs[i] = out
 					return
 				}
 			}
 		}
-		c.Outputs = append(c.Outputs, notebook.Output{Kind: notebook.Display, Text: data})
+		c.Outputs = append(c.Outputs, out)
 	case repl.TypeError:
 		e := &repl.CellError{Msg: ev.Text, Line: ev.Line, Col: ev.Col}
 		c.Outputs = append(c.Outputs, notebook.Output{Kind: notebook.Error, Text: e.Error()})
 	}
-}
-
-func compactJSON(b []byte) []byte {
-	var out bytes.Buffer
-	if err := json.Compact(&out, b); err != nil {
-		return b
-	}
-	return out.Bytes()
 }
 
 // progressID is the ID of a progress bar's JSON form, "" for other values.

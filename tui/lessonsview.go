@@ -23,8 +23,6 @@ func newLessonPane(p *lessons.Progress) *lessonPane {
 	return &lessonPane{list: lessons.List(), progress: p}
 }
 
-func (l *lessonPane) refresh(p *lessons.Progress) { l.progress = p }
-
 func (l *lessonPane) selectSlug(slug string) {
 	for i, x := range l.list {
 		if x.Slug == slug {

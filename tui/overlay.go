@@ -217,8 +217,6 @@ type palette struct {
 	sel   int
 }
 
-func newPalette(m *Model) *palette { return &palette{} }
-
 func (p *palette) matches() []paletteAction {
 	var out []paletteAction
 	q := strings.ToLower(p.query)
