@@ -1,6 +1,10 @@
 package nn
 
-import "math"
+import (
+	"math"
+
+	"github.com/seqlab/seqlab/models/internal/par"
+)
 
 // Activations work element-wise on slices. Forward functions may write in
 // place (dst and x the same slice). Backward functions take the forward
@@ -48,16 +52,25 @@ func TanhBackward(dx, dy, y []float64) {
 // PyTorch's default (approximate="none").
 func GELU(x float64) float64 { return 0.5 * x * (1 + math.Erf(x/math.Sqrt2)) }
 
-// GELUForward writes y = GELU(x).
+// GELUForward writes y = GELU(x), over the cores when x is long.
 func GELUForward(y, x []float64) {
+	elementwise(geluForward, y, x[:len(y)], nil)
+}
+
+func geluForward(y, x, _ []float64) {
 	for i, v := range x[:len(y)] {
 		y[i] = GELU(v)
 	}
 }
 
-// GELUBackward writes dx = dy ⊙ GELU'(x), where GELU'(x) = Φ(x) + x·φ(x).
-// It needs the forward pass's input x, not its output.
+// GELUBackward writes dx = dy ⊙ GELU'(x), where GELU'(x) = Φ(x) + x·φ(x),
+// over the cores when x is long. It needs the forward pass's input x, not its
+// output.
 func GELUBackward(dx, dy, x []float64) {
+	elementwise(geluBackward, dx, dy[:len(dx)], x[:len(dx)])
+}
+
+func geluBackward(dx, dy, x []float64) {
 	const invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
 	for i, v := range x[:len(dx)] {
 		cdf := 0.5 * (1 + math.Erf(v/math.Sqrt2))
@@ -65,3 +78,38 @@ func GELUBackward(dx, dy, x []float64) {
 		dx[i] = dy[i] * (cdf + v*pdf)
 	}
 }
+
+// parallelMin is the shortest slice an element-wise function splits over
+// the cores: below it, handing out the pieces costs more than it saves.
+const parallelMin = 1 << 13
+
+// elementwise runs f(dst, a, b) on the calling goroutine for short slices,
+// else on pieces of them over the cores. f must compute each element from
+// the same elements of a and b (b may be nil), so the result is the same
+// however the slices are cut.
+func elementwise(f func(dst, a, b []float64), dst, a, b []float64) {
+	if len(dst) < parallelMin || par.Workers() == 1 {
+		f(dst, a, b)
+		return
+	}
+	j := elementwiseJobs.Get()
+	*j = elementwiseJob{f, dst, a, b}
+	par.For(0, len(dst), j)
+	*j = elementwiseJob{}
+	elementwiseJobs.Put(j)
+}
+
+type elementwiseJob struct {
+	f         func(dst, a, b []float64)
+	dst, a, b []float64
+}
+
+func (j *elementwiseJob) Range(_, lo, hi int) {
+	var b []float64
+	if j.b != nil {
+		b = j.b[lo:hi]
+	}
+	j.f(j.dst[lo:hi], j.a[lo:hi], b)
+}
+
+var elementwiseJobs par.FreeList[elementwiseJob]

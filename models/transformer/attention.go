@@ -23,7 +23,7 @@ import (
 // last Tq positions) and sees keys 0 … i + Tk − Tq.
 //
 // The model runs exactly this on views of its buffers, for every sequence,
-// layer and head.
+// layer and head (several heads at once, one per core, each on one core).
 func Attention(q, k, v *mat.Dense, causal bool) (out, weights *mat.Dense) {
 	tq, dk := q.Dims()
 	tk, dk2 := k.Dims()
@@ -45,7 +45,7 @@ func Attention(q, k, v *mat.Dense, causal bool) (out, weights *mat.Dense) {
 // keys 0 … i+offset and the weights of later keys are 0.
 func attend(q, k, v, p, o nn.General, offset int) {
 	scale := 1 / math.Sqrt(float64(q.Cols))
-	nn.Gemm(false, true, scale, q, k, 0, p) // scores = Q·Kᵀ/√d_k
+	nn.GemmSerial(false, true, scale, q, k, 0, p) // scores = Q·Kᵀ/√d_k
 	for i := 0; i < p.Rows; i++ {
 		row := p.Data[i*p.Stride : i*p.Stride+p.Cols]
 		seen := len(row)
@@ -55,7 +55,7 @@ func attend(q, k, v, p, o nn.General, offset int) {
 		nn.Softmax(row[:seen], row[:seen]) // masked keys take no part ...
 		clear(row[seen:])                  // ... and get weight 0
 	}
-	nn.Gemm(false, false, 1, p, v, 0, o) // out = weights·V
+	nn.GemmSerial(false, false, 1, p, v, 0, o) // out = weights·V
 }
 
 // attendBackward is attend backwards. Given the forward inputs and weights p
@@ -68,8 +68,8 @@ func attend(q, k, v, p, o nn.General, offset int) {
 //	dQ = dS·K/√d_k,  dK = dSᵀ·Q/√d_k
 func attendBackward(q, k, v, p, dO, dq, dk, dv, dp nn.General) {
 	scale := 1 / math.Sqrt(float64(q.Cols))
-	nn.Gemm(true, false, 1, p, dO, 0, dv)
-	nn.Gemm(false, true, 1, dO, v, 0, dp)
+	nn.GemmSerial(true, false, 1, p, dO, 0, dv)
+	nn.GemmSerial(false, true, 1, dO, v, 0, dp)
 	for i := 0; i < p.Rows; i++ {
 		pr := p.Data[i*p.Stride : i*p.Stride+p.Cols]
 		dr := dp.Data[i*dp.Stride : i*dp.Stride+dp.Cols]
@@ -81,6 +81,6 @@ func attendBackward(q, k, v, p, dO, dq, dk, dv, dp nn.General) {
 			dr[j] = pv * (dr[j] - dot)
 		}
 	}
-	nn.Gemm(false, false, scale, dp, k, 0, dq)
-	nn.Gemm(true, false, scale, dp, q, 0, dk)
+	nn.GemmSerial(false, false, scale, dp, k, 0, dq)
+	nn.GemmSerial(true, false, scale, dp, q, 0, dk)
 }

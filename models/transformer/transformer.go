@@ -29,6 +29,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/seqlab/seqlab/models/internal/par"
 	"github.com/seqlab/seqlab/models/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -212,7 +213,9 @@ type activations struct {
 	dx, dtmp, datt *mat.Dense // (N, D)
 	dqkv           *mat.Dense // (N, 3D)
 	dh             *mat.Dense // (N, F)
-	dp             []float64  // (T, T)
+	dp             []float64  // (T, T) per core
+
+	job attentionJob // kept here so that handing it to par.For allocates nothing
 }
 
 func (m *Model) resize(B, T int) *activations {
@@ -222,7 +225,7 @@ func (m *Model) resize(B, T int) *activations {
 	n, d, L := B*T, m.D, m.Layers
 	dense := func(c int) *mat.Dense { return mat.NewDense(n, c, nil) }
 	a := &activations{B: B, T: T, lnF: dense(d), out: dense(m.Outputs),
-		dx: dense(d), dtmp: dense(d), datt: dense(d), dqkv: dense(3 * d), dh: dense(m.FF), dp: make([]float64, T*T)}
+		dx: dense(d), dtmp: dense(d), datt: dense(d), dqkv: dense(3 * d), dh: dense(m.FF)}
 	for l := 0; l <= L; l++ {
 		a.xs = append(a.xs, dense(d))
 		if l == L {
@@ -342,13 +345,35 @@ func (m *Model) probs(a *activations, l, b, h int) nn.General {
 	return nn.View(a.ps[l][off:off+T*T], T, T, T)
 }
 
-// attentionForward runs causal attention for every sequence and head of layer l.
+// attentionForward runs causal attention for every sequence and head of
+// layer l, the (sequence, head) pairs spread over the cores.
 func (m *Model) attentionForward(a *activations, l int) {
-	for b := range a.B {
-		for h := range m.Heads {
-			q, k, v, o := m.headViews(a.qkvs[l], a.atts[l], a.T, b, h)
+	a.job = attentionJob{m: m, a: a, l: l}
+	par.For(0, a.B*m.Heads, &a.job)
+}
+
+// attentionJob is the attention of one layer, forwards or backwards, for
+// par.For: item i is sequence i / Heads, head i % Heads. Each item writes
+// only its own head's outputs, so the result does not depend on the cores.
+type attentionJob struct {
+	m        *Model
+	a        *activations
+	l        int
+	backward bool
+}
+
+func (j *attentionJob) Range(chunk, lo, hi int) {
+	m, a, l, T := j.m, j.a, j.l, j.a.T
+	for i := lo; i < hi; i++ {
+		b, h := i/m.Heads, i%m.Heads
+		q, k, v, o := m.headViews(a.qkvs[l], a.atts[l], T, b, h)
+		if !j.backward {
 			attend(q, k, v, m.probs(a, l, b, h), o, 0)
+			continue
 		}
+		dq, dk, dv, dO := m.headViews(a.dqkv, a.datt, T, b, h)
+		dp := nn.View(a.dp[chunk*T*T:(chunk+1)*T*T], T, T, T)
+		attendBackward(q, k, v, m.probs(a, l, b, h), dO, dq, dk, dv, dp)
 	}
 }
 
@@ -404,17 +429,15 @@ func (m *Model) Backward(dlogits *mat.Dense) {
 }
 
 // attentionBackward turns a.datt, the gradient of layer l's head outputs,
-// into a.dqkv, the gradient of its queries, keys and values.
+// into a.dqkv, the gradient of its queries, keys and values, the (sequence,
+// head) pairs spread over the cores, each core with its own (T, T) scratch.
 func (m *Model) attentionBackward(a *activations, l int) {
-	T := a.T
-	dp := nn.View(a.dp, T, T, T)
-	for b := range a.B {
-		for h := range m.Heads {
-			q, k, v, _ := m.headViews(a.qkvs[l], a.atts[l], T, b, h)
-			dq, dk, dv, dO := m.headViews(a.dqkv, a.datt, T, b, h)
-			attendBackward(q, k, v, m.probs(a, l, b, h), dO, dq, dk, dv, dp)
-		}
+	workers := par.Workers()
+	if n := workers * a.T * a.T; len(a.dp) < n {
+		a.dp = make([]float64, n)
 	}
+	a.job = attentionJob{m: m, a: a, l: l, backward: true}
+	par.For(workers, a.B*m.Heads, &a.job)
 }
 
 // AttentionWeights returns the attention weights of head h in layer l for

@@ -2,8 +2,9 @@ package gemm
 
 import (
 	"runtime"
-	"sync"
 	"unsafe"
+
+	"github.com/seqlab/seqlab/models/internal/par"
 )
 
 // Register tile and cache blocking. The kernels compute mr×nr tiles of C from
@@ -69,9 +70,9 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 	if trivial(m, n, k, alpha, beta, c, ldc) {
 		return
 	}
-	ws := pool.Get().(*workspace)
+	ws := workspaces.Get()
 	ws.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	pool.Put(ws)
+	workspaces.Put(ws)
 }
 
 // DgemmParallel is Dgemm on up to workers goroutines (workers <= 0 means
@@ -100,40 +101,53 @@ func DgemmParallel(workers int, transA, transB bool, m, n, k int, alpha float64,
 	tiles := (size + unit - 1) / unit
 	workers = min(workers, tiles)
 	if workers <= 1 {
-		ws := pool.Get().(*workspace)
+		ws := workspaces.Get()
 		ws.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		pool.Put(ws)
+		workspaces.Put(ws)
 		return
 	}
-	chunk := (tiles + workers - 1) / workers * unit
-	var wg sync.WaitGroup
-	part := func(lo int) {
-		hi := min(lo+chunk, size)
-		ws := pool.Get().(*workspace)
-		if byRows {
-			ao := lo * lda
-			if transA {
-				ao = lo
+	t := tasks.Get()
+	*t = task{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+		byRows: byRows, size: size, chunk: (tiles + workers - 1) / workers * unit}
+	par.For(workers, (size+t.chunk-1)/t.chunk, t)
+	*t = task{} // drop the references to the caller's slices
+	tasks.Put(t)
+}
+
+// task is a DgemmParallel call, cut into strips of chunk rows (byRows) or
+// columns of C, one per item of par.For.
+type task struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float64
+	a, b, c        []float64
+	lda, ldb, ldc  int
+	byRows         bool
+	size, chunk    int
+}
+
+var tasks par.FreeList[task]
+
+// Range computes strips lo … hi−1.
+func (t *task) Range(_, lo, hi int) {
+	ws := workspaces.Get()
+	defer workspaces.Put(ws)
+	for s := lo; s < hi; s++ {
+		from, to := s*t.chunk, min((s+1)*t.chunk, t.size)
+		if t.byRows {
+			ao := from * t.lda
+			if t.transA {
+				ao = from
 			}
-			ws.gemm(transA, transB, hi-lo, n, k, alpha, a[ao:], lda, b, ldb, beta, c[lo*ldc:], ldc)
+			ws.gemm(t.transA, t.transB, to-from, t.n, t.k, t.alpha, t.a[ao:], t.lda, t.b, t.ldb, t.beta, t.c[from*t.ldc:], t.ldc)
 		} else {
-			bo := lo
-			if transB {
-				bo = lo * ldb
+			bo := from
+			if t.transB {
+				bo = from * t.ldb
 			}
-			ws.gemm(transA, transB, m, hi-lo, k, alpha, a, lda, b[bo:], ldb, beta, c[lo:], ldc)
+			ws.gemm(t.transA, t.transB, t.m, to-from, t.k, t.alpha, t.a, t.lda, t.b[bo:], t.ldb, t.beta, t.c[from:], t.ldc)
 		}
-		pool.Put(ws)
 	}
-	for lo := chunk; lo < size; lo += chunk {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			part(lo)
-		}()
-	}
-	part(0)
-	wg.Wait()
 }
 
 // trivial handles the cases where A·B need not be computed: an empty C, or
@@ -166,7 +180,9 @@ type workspace struct {
 	abuf, bbuf []float64
 }
 
-var pool = sync.Pool{New: func() any { return new(workspace) }}
+// workspaces keeps the packing buffers between calls (a free list, not a
+// sync.Pool, which would drop them at every garbage collection).
+var workspaces par.FreeList[workspace]
 
 // grow returns a slice of n elements of buf's storage whose first element is
 // 64-byte aligned, reallocating buf when it is too small.

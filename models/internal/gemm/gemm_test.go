@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/quick"
@@ -461,18 +462,22 @@ func TestPanics(t *testing.T) {
 	Dgemm(false, false, 5, 0, 5, 1, nil, 5, nil, 1, 0, nil, 1)
 }
 
-// TestAllocs: a serial call does not allocate once the pool is warm.
+// TestAllocs: neither Dgemm nor DgemmParallel allocates once its workspaces
+// exist, even across garbage collections.
 func TestAllocs(t *testing.T) {
-	if raceEnabled {
-		t.Skip("sync.Pool drops items at random under the race detector")
-	}
-	p := newProblem(rand.New(rand.NewPCG(1, 1)), false, true, 37, 45, 300, 1, 0.5, 1)
+	p := newProblem(rand.New(rand.NewPCG(1, 1)), false, true, 300, 45, 300, 1, 0.5, 1)
 	c := append([]float64(nil), p.c0...)
-	Dgemm(p.tA, p.tB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, c, p.ldc)
-	n := testing.AllocsPerRun(20, func() {
-		Dgemm(p.tA, p.tB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, c, p.ldc)
-	})
-	if n > 0 {
+	serial := func() { Dgemm(p.tA, p.tB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, c, p.ldc) }
+	parallel := func() {
+		DgemmParallel(2, p.tA, p.tB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, c, p.ldc)
+	}
+	serial()
+	parallel()
+	runtime.GC()
+	if n := testing.AllocsPerRun(20, serial); n > 0 {
 		t.Errorf("Dgemm allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(20, parallel); n > 0 {
+		t.Errorf("DgemmParallel allocates %v times per call", n)
 	}
 }
