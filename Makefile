@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= seqlab
 PKGS    := ./...
 
-.PHONY: run build test e2e lint bench bench-speed bench-recall bench-memory bench-compare generate clean
+.PHONY: run build test e2e lint bench bench-speed bench-recall bench-memory bench-torch bench-compare generate clean
 
 run: ## start seqlab: the notebook app on the lessons
 	@$(GO) build -o .seqlab . && ./.seqlab
@@ -29,6 +29,9 @@ bench: bench-speed bench-memory bench-recall ## all benchmark suites
 
 bench-speed: ## the standard speed workloads (BENCHMARKS.md), 5 runs for benchstat
 	$(GO) run . bench --suite speed --count 5 -o bench-speed.txt
+
+bench-torch: ## the speed suite, then PyTorch's reference on the same machine (needs python3-torch), with the ratios
+	$(GO) run . bench --suite speed --count 3 --torch -o bench-speed.txt
 
 bench-memory: ## memory and cost against sequence length, with fitted slopes and plots
 	$(GO) run . bench --suite memory -o bench-memory.txt

@@ -61,9 +61,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	plots := fs.String("plots", "", "write plots (SVG and PNG) into this directory (default: next to -o)")
 	markdown := fs.Bool("markdown", false, "print the tables as GitHub Markdown")
 	reportOnly := fs.String("report", "", "print the tables (and write plots) of an existing results file instead of running")
+	torch := fs.Bool("torch", false, "speed suite: then run PyTorch's reference (anchors/torch_ref.py, same threads) and print both side by side")
 	seeds := fs.Int("seeds", len(bench.RecallSeeds), "recall suite: train each case from this many seeds (0, 1, …)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: seqlab bench [--suite recall|memory|speed] [--short] [--count N] [-o results.txt] [--compare old.txt]\n\n"+
+		fmt.Fprintf(stderr, "Usage: seqlab bench [--suite recall|memory|speed] [--short] [--count N] [-o results.txt] [--compare old.txt] [--torch]\n\n"+
 			"Runs a benchmark suite (the same functions as go test -bench ./bench), writes benchstat-readable\n"+
 			"results and prints tables with the models as columns.\n\n")
 		fs.PrintDefaults()
@@ -73,6 +74,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *count < 1 {
 		return errors.New("bench: --count must be at least 1")
+	}
+	if *torch && *suite != "speed" {
+		return errors.New("bench: --torch compares the speed suite with PyTorch; use it with --suite speed")
 	}
 	if *seeds < 1 || *seeds > 100 {
 		return errors.New("bench: --seeds must be between 1 and 100")
@@ -93,7 +97,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		return printReport(res, *suite, old, *plots, *reportOnly, *markdown, stdout)
+		if err := printReport(res, *suite, old, *plots, *reportOnly, *markdown, stdout); err != nil || !*torch {
+			return err
+		}
+		return compareTorch(ctx, res, runtime.GOMAXPROCS(0), "", *markdown, stdout, stderr)
 	}
 	cases, err := suiteCases(*suite, *short)
 	if err != nil {
@@ -166,7 +173,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return printReport(res, *suite, old, *plots, *out, *markdown, stdout)
+	if err := printReport(res, *suite, old, *plots, *out, *markdown, stdout); err != nil || !*torch {
+		return err
+	}
+	return compareTorch(ctx, res, procs, *out, *markdown, stdout, stderr)
 }
 
 // printReport prints the suite's tables, a comparison with old if given,

@@ -210,3 +210,33 @@ func TestBenchCommand(t *testing.T) {
 		t.Errorf("unknown suite: %v", err)
 	}
 }
+
+// TestBenchTorch: --torch runs PyTorch's reference after the speed suite and
+// prints the ratios; without PyTorch it says so and how to install it.
+func TestBenchTorch(t *testing.T) {
+	fake, err := filepath.Abs("testdata/fakepython")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SEQLAB_PYTHON", fake)
+	var buf bytes.Buffer
+	err = run(context.Background(), []string{"bench", "--report", "bench/report/testdata/speed.txt", "--torch"}, &buf, &buf)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	wantAll(t, buf.String(), "running PyTorch 1.13.0-fake", "speed: seqlab beside PyTorch",
+		"train/model=rnn/B=32/T=64/H=128", "102,400", "0.30×", "infer-step/model=rnn/B=1/H=128", "5.04×", "1 of 2 targets met")
+
+	t.Setenv("SEQLAB_PYTHON", filepath.Join(t.TempDir(), "no-python"))
+	buf.Reset()
+	err = run(context.Background(), []string{"bench", "--report", "bench/report/testdata/speed.txt", "--torch"}, &buf, &buf)
+	if err == nil || !strings.Contains(err.Error(), "PyTorch is not installed") || !strings.Contains(err.Error(), "apt-get install python3-torch") {
+		t.Errorf("without PyTorch: %v", err)
+	}
+	if !strings.Contains(buf.String(), "speed: standard workloads") {
+		t.Errorf("without PyTorch, seqlab's own table should still print:\n%s", buf.String())
+	}
+	if err := run(context.Background(), []string{"bench", "--suite", "memory", "--torch"}, &buf, &buf); err == nil || !strings.Contains(err.Error(), "--suite speed") {
+		t.Errorf("--torch with the memory suite: %v", err)
+	}
+}

@@ -76,6 +76,7 @@ func TestTablesGolden(t *testing.T) {
 		{"recall", recall.RecallTables()},
 		{"memory", memory.MemoryTables()},
 		{"speed", []Table{speed.SpeedTable()}},
+		{"torch", []Table{speed.TorchTable(parseTorchFixture(t, "torch.txt"))}},
 		{"compare", []Table{Compare(parseFixture(t, "old.txt"), parseFixture(t, "new.txt"))}},
 	}
 	for _, tt := range tests {
@@ -438,5 +439,48 @@ func TestEmptyResults(t *testing.T) {
 	}
 	if got := Compare(&r, parseFixture(t, "old.txt")); len(got.Rows) != 0 {
 		t.Errorf("Compare(empty, old) has %d rows; want 0", len(got.Rows))
+	}
+}
+
+func parseTorchFixture(t *testing.T, name string) Torch {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	torch, err := ParseTorch(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return torch
+}
+
+func TestParseTorch(t *testing.T) {
+	torch, err := ParseTorch(strings.NewReader("Warning: something from Python\ninfer-step/rnn/B=1/H=128\t0.048 ms/op\t20,833 tokens/s\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := torch["infer-step/model=rnn/B=1/H=128"]; got != 20833 {
+		t.Errorf("tokens/s = %v, want 20833 (all: %v)", got, torch)
+	}
+	for _, bad := range []string{
+		"",
+		"nothing here\n",
+		"train/rnn/B=32\t1 ms/op\n",
+		"train/rnn/B=32\t1 ms/op\tfast tokens/s\n",
+		"train/rnn/B=32\t1 ms/op\t-5 tokens/s\n",
+	} {
+		if _, err := ParseTorch(strings.NewReader(bad)); err == nil {
+			t.Errorf("ParseTorch(%q) gave no error", bad)
+		}
+	}
+}
+
+func TestFormatCount(t *testing.T) {
+	for v, want := range map[float64]string{0.5: "0.5", 12.25: "12.2", 999: "999", 1000: "1,000", 103600.4: "103,600", 1234567: "1,234,567"} {
+		if got := formatCount(v); got != want {
+			t.Errorf("formatCount(%v) = %q, want %q", v, got, want)
+		}
 	}
 }
