@@ -373,7 +373,7 @@ func (j *attentionJob) Range(chunk, lo, hi int) {
 		}
 		dq, dk, dv, dO := m.headViews(a.dqkv, a.datt, T, b, h)
 		dp := nn.View(a.dp[chunk*T*T:(chunk+1)*T*T], T, T, T)
-		attendBackward(q, k, v, m.probs(a, l, b, h), dO, dq, dk, dv, dp)
+		attendBackward(q, k, v, m.probs(a, l, b, h), dO, dq, dk, dv, dp, 0)
 	}
 }
 

@@ -39,7 +39,12 @@ func TestAttentionGradients(t *testing.T) {
 		tq, tk int
 		offset int
 		dk, dv int
-	}{{"causal", 5, 5, 0, 3, 4}, {"full", 4, 6, -1, 3, 2}, {"causal-offset", 3, 5, 2, 2, 3}} {
+	}{
+		{"causal", 5, 5, 0, 3, 4}, {"full", 4, 6, -1, 3, 2}, {"causal-offset", 3, 5, 2, 2, 3},
+		// Longer than causalBlock: several blocks of queries and of keys.
+		{"causal-blocks", 70, 70, 0, 3, 2}, {"causal-offset-blocks", 40, 75, 35, 2, 2},
+		{"full-long", 40, 45, -1, 2, 2}, {"keys-no-query-sees", 33, 70, 0, 2, 2},
+	} {
 		rng := newRNG(1)
 		mk := func(r, c int) *nn.Param {
 			p := nn.NewParam("x", r, c)
@@ -62,7 +67,7 @@ func TestAttentionGradients(t *testing.T) {
 				loss += w[i] * x
 			}
 			attendBackward(nn.Raw(q.Value), nn.Raw(k.Value), nn.Raw(v.Value), P, nn.View(w, tc.tq, tc.dv, tc.dv),
-				nn.Raw(q.Grad), nn.Raw(k.Grad), nn.Raw(v.Grad), nn.View(dp, tc.tq, tc.tk, tc.tk))
+				nn.Raw(q.Grad), nn.Raw(k.Grad), nn.Raw(v.Grad), nn.View(dp, tc.tq, tc.tk, tc.tk), tc.offset)
 			return loss
 		}, []*nn.Param{q, k, v}, nn.GradCheckConfig{MaxPerParam: -1})
 		if e := res.MaxRelErr(); e > 1e-6 {
@@ -102,6 +107,7 @@ func TestGradients(t *testing.T) {
 		B, T int
 	}{
 		{"tokens", small(), 2, 5},
+		{"tokens-long", Config{Vocab: 5, D: 4, Heads: 2, Layers: 1, FF: 6, MaxT: 40}, 1, 40},
 		{"real", Config{Features: 3, D: 6, Heads: 3, Layers: 1, FF: 5, MaxT: 8, Outputs: 1}, 2, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
