@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/seqlab/seqlab/models/internal/par"
+	"github.com/seqlab/seqlab/models/internal/vmath"
 )
 
 // Activations work element-wise on slices. Forward functions may write in
@@ -50,16 +51,29 @@ func TanhBackward(dx, dy, y []float64) {
 
 // GELU is the exact Gaussian error linear unit, x·Φ(x) = x/2·(1 + erf(x/√2)),
 // PyTorch's default (approximate="none").
-func GELU(x float64) float64 { return 0.5 * x * (1 + math.Erf(x/math.Sqrt2)) }
+func GELU(x float64) float64 { return 0.5 * x * (1 + math.Erf(x*(math.Sqrt2/2))) }
 
 // GELUForward writes y = GELU(x), over the cores when x is long.
 func GELUForward(y, x []float64) {
 	elementwise(geluForward, y, x[:len(y)], nil)
 }
 
+// geluChunk is how many elements the GELU functions work on at a time, in
+// buffers on the stack.
+const geluChunk = 256
+
 func geluForward(y, x, _ []float64) {
-	for i, v := range x[:len(y)] {
-		y[i] = GELU(v)
+	var t [geluChunk]float64
+	for len(y) > 0 {
+		n := min(len(y), geluChunk)
+		for i, v := range x[:n] {
+			t[i] = v * (math.Sqrt2 / 2)
+		}
+		vmath.Erf(t[:n], t[:n])
+		for i, v := range x[:n] {
+			y[i] = 0.5 * v * (1 + t[i])
+		}
+		y, x = y[n:], x[n:]
 	}
 }
 
@@ -72,10 +86,21 @@ func GELUBackward(dx, dy, x []float64) {
 
 func geluBackward(dx, dy, x []float64) {
 	const invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
-	for i, v := range x[:len(dx)] {
-		cdf := 0.5 * (1 + math.Erf(v/math.Sqrt2))
-		pdf := invSqrt2Pi * math.Exp(-0.5*v*v)
-		dx[i] = dy[i] * (cdf + v*pdf)
+	var erf, exp [geluChunk]float64
+	for len(dx) > 0 {
+		n := min(len(dx), geluChunk)
+		for i, v := range x[:n] {
+			erf[i] = v * (math.Sqrt2 / 2)
+			exp[i] = -0.5 * v * v
+		}
+		vmath.Erf(erf[:n], erf[:n])
+		vmath.Exp(exp[:n], exp[:n])
+		for i, v := range x[:n] {
+			cdf := 0.5 * (1 + erf[i])
+			pdf := invSqrt2Pi * exp[i]
+			dx[i] = dy[i] * (cdf + v*pdf)
+		}
+		dx, dy, x = dx[n:], dy[n:], x[n:]
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/seqlab/seqlab/models/internal/vmath"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -11,17 +12,15 @@ import (
 // m = max(x). Subtracting the maximum changes nothing mathematically and keeps
 // e^(·) from overflowing. dst may be x.
 func Softmax(dst, x []float64) {
+	x = x[:len(dst)]
 	m := math.Inf(-1)
 	for _, v := range x {
-		m = math.Max(m, v)
+		if v > m || v != v { // NaN wins, as with math.Max
+			m = v
+		}
 	}
-	sum := 0.0
-	for i, v := range x {
-		e := math.Exp(v - m)
-		dst[i] = e
-		sum += e
-	}
-	for i := range x {
+	sum := vmath.ExpShiftSum(dst, x, m)
+	for i := range dst {
 		dst[i] /= sum
 	}
 }
