@@ -226,6 +226,9 @@ func TestBenchTorch(t *testing.T) {
 	}
 	wantAll(t, buf.String(), "running PyTorch 1.13.0-fake", "speed: seqlab beside PyTorch",
 		"train/model=rnn/B=32/T=64/H=128", "102,400", "0.30×", "infer-step/model=rnn/B=1/H=128", "5.04×", "1 of 2 targets met")
+	if n := strings.Count(buf.String(), "running PyTorch"); n != torchRuns {
+		t.Errorf("PyTorch ran %d times, want %d", n, torchRuns)
+	}
 
 	t.Setenv("SEQLAB_PYTHON", filepath.Join(t.TempDir(), "no-python"))
 	buf.Reset()

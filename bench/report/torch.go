@@ -14,7 +14,7 @@ import (
 
 // Torch is the output of anchors/torch_ref.py: PyTorch's tokens/s per
 // standard workload, keyed by the workload's name as seqlab spells it
-// ("train/model=rnn/B=32/T=64/H=128").
+// ("train/model=rnn/B=32/T=64/H=128"); with several runs, the best of each.
 type Torch map[string]float64
 
 // ParseTorch reads torch_ref.py's output, one line per workload:
@@ -100,7 +100,7 @@ func (r *Results) TorchTable(torch Torch) Table {
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	t.Notes = append(t.Notes, fmt.Sprintf("%d of %d targets met; seqlab: median of its runs; PyTorch: anchors/torch_ref.py, median of its repetitions", met, total))
+	t.Notes = append(t.Notes, fmt.Sprintf("%d of %d targets met; seqlab: median of its runs; PyTorch: anchors/torch_ref.py (float32), the best of its runs, each the median of 10 repetitions", met, total))
 	return t
 }
 
