@@ -21,10 +21,16 @@ func Sigmoid(x float64) float64 {
 	return e / (1 + e)
 }
 
-// SigmoidForward writes y = σ(x).
+// SigmoidForward writes y = σ(x) = 1 / (1 + e^(−x)), with the exponentials
+// computed four at a time (vmath.Exp); e^(−x) overflowing to +Inf gives 0.
 func SigmoidForward(y, x []float64) {
-	for i, v := range x[:len(y)] {
-		y[i] = Sigmoid(v)
+	x = x[:len(y)]
+	for i, v := range x {
+		y[i] = -v
+	}
+	vmath.Exp(y, y)
+	for i, e := range y {
+		y[i] = 1 / (1 + e)
 	}
 }
 
