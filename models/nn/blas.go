@@ -30,14 +30,13 @@ func Raw(m *mat.Dense) General { return m.RawMatrix() }
 // (models/internal/gemm: AVX2+FMA on amd64, several times gonum's pure-Go
 // dgemm), whose results do not depend on the number of goroutines: each
 // element of c is always computed by the same chain of fused multiply-adds.
-// A product of a few rows (a streaming step of batch 1) goes to gonum's
-// dgemm on the calling goroutine instead, which reads the weights in place:
-// packing them, as the blocked kernel does, would cost as much as the
-// product. Mismatched dimensions panic, as blas64.Gemm's do.
+// A product of a few rows (a streaming step of batch 1) runs on the calling
+// goroutine and reads the weights in place instead (fewRowsSerial): packing
+// them, as the blocked kernel does, would cost as much as the product. Mismatched dimensions panic, as blas64.Gemm's do.
 func Gemm(transA, transB bool, alpha float64, a, b General, beta float64, c General) {
 	m, n, k := gemmDims(transA, transB, a, b, c)
 	if m <= fewRows {
-		gonumSerial(transA, transB, alpha, a, b, beta, c)
+		fewRowsSerial(transA, transB, alpha, a, b, beta, c)
 		return
 	}
 	gemm.DgemmParallel(runtime.GOMAXPROCS(0), transA, transB, m, n, k, alpha, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
@@ -47,14 +46,25 @@ func Gemm(transA, transB bool, alpha float64, a, b General, beta float64, c Gene
 func GemmSerial(transA, transB bool, alpha float64, a, b General, beta float64, c General) {
 	m, n, k := gemmDims(transA, transB, a, b, c)
 	if m <= fewRows {
-		gonumSerial(transA, transB, alpha, a, b, beta, c)
+		fewRowsSerial(transA, transB, alpha, a, b, beta, c)
 		return
 	}
 	gemm.Dgemm(transA, transB, m, n, k, alpha, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
 }
 
-// fewRows is the most rows of c that go to gonum's dgemm.
+// fewRows is the most rows of c that go to fewRowsSerial.
 const fewRows = 4
+
+// fewRowsSerial is the product of a streaming step, a few rows of c: with
+// Bᵀ (a Linear layer's x·Wᵀ, the common case), dot products that read W in
+// place (gemm.DgemmFewRows); otherwise gonum's dgemm.
+func fewRowsSerial(transA, transB bool, alpha float64, a, b General, beta float64, c General) {
+	if !transA && transB {
+		gemm.DgemmFewRows(c.Rows, c.Cols, a.Cols, alpha, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
+		return
+	}
+	gonumSerial(transA, transB, alpha, a, b, beta, c)
+}
 
 // gonumSerial is gonum's dgemm on the calling goroutine. gonum hands a
 // product whose c spans 4 or more 64×64 blocks to new goroutines, which

@@ -138,3 +138,9 @@ func transpose6(d, s []float64, ld, k int) {
 		transpose6Go(d[6*k4:], s[k4:], ld, k-k4)
 	}
 }
+
+// dot4 writes to out[0..3] the dot products of x[:k] with four rows of b,
+// ldb apart, in dotGo's order (dot_amd64.s).
+//
+//go:noescape
+func dot4(k int, x, b *float64, ldb int, out *float64)
