@@ -3,8 +3,17 @@
 // optimiser, gradient clipping, a learning-rate warm-up and a gradient checker.
 //
 // Everything is float64. Matrices are gonum *mat.Dense values, row-major, so a
-// REPL user can print and inspect them; the hot paths call blas64 on the raw
-// slices and reuse buffers allocated once.
+// REPL user can print and inspect them; the hot paths work on the raw slices
+// and reuse buffers allocated once, so that a training step allocates nothing
+// after the first.
+//
+// Speed comes from three internal packages: models/internal/gemm (seqlab's
+// matrix kernel, AVX2+FMA assembly with a pure-Go fallback, behind Gemm and
+// GemmSerial), models/internal/vmath (exp and erf four elements at a time,
+// for Softmax, GELU and sigmoid) and models/internal/par (long-lived helper
+// goroutines that split loops over the cores: matrix products, attention
+// heads, long element-wise slices). Every split is by output element, so
+// results are the same bit for bit whatever GOMAXPROCS is.
 //
 // Dimension letters used throughout: N rows (usually B·T), B batch, T time,
 // In input width, Out output width, D model width, V vocabulary.

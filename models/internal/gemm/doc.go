@@ -17,9 +17,12 @@
 // must not overlap A or B.
 //
 // Dgemm runs on the calling goroutine; it keeps its packing buffers in a
-// sync.Pool, so that steady use does not allocate. DgemmParallel splits C into blocks of rows
-// or columns over up to workers goroutines, and stays serial when the product
-// is too small for a second goroutine to pay.
+// free list that, unlike a sync.Pool, survives garbage collections, so that
+// steady use does not allocate. DgemmParallel splits C into blocks of rows
+// or columns over up to workers goroutines (par.For's long-lived helpers),
+// and stays serial when the product is too small for a second goroutine to
+// pay. DgemmFewRows is the product of a streaming step, C = A·Bᵀ for a few
+// rows of A: dot products that read B in place, four rows at a time.
 //
 // # Results
 //
