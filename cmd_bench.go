@@ -60,7 +60,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	filter := fs.String("run", "", "only benchmarks whose name contains this text")
 	plots := fs.String("plots", "", "write plots (SVG and PNG) into this directory (default: next to -o)")
 	markdown := fs.Bool("markdown", false, "print the tables as GitHub Markdown")
-	reportOnly := fs.String("report", "", "print the tables (and write plots) of an existing results file instead of running")
+	reportOnly := fs.String("report", "", "print the tables (and write plots) of existing results files instead of running: one file, or several\n"+
+		"separated by commas, merged (e.g. seqlab's and PyTorch's memory results); several write plots only with --plots")
 	torch := fs.Bool("torch", false, "speed suite: then run PyTorch's reference (anchors/torch_ref.py, same threads) and print both side by side")
 	seeds := fs.Int("seeds", len(bench.RecallSeeds), "recall suite: train each case from this many seeds (0, 1, …)")
 	fs.Usage = func() {
@@ -93,11 +94,21 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if *reportOnly != "" {
-		res, err := report.ParseFiles(*reportOnly)
+		files := strings.Split(*reportOnly, ",")
+		for i, f := range files {
+			files[i] = strings.TrimSpace(f)
+		}
+		res, err := report.ParseFiles(files...)
 		if err != nil {
 			return err
 		}
-		if err := printReport(res, *suite, old, *plots, *reportOnly, *markdown, stdout); err != nil || !*torch {
+		// The plots go next to the results file; merged files have no one
+		// place, so they are written only where --plots says.
+		resultsFile := files[0]
+		if len(files) > 1 {
+			resultsFile = ""
+		}
+		if err := printReport(res, *suite, old, *plots, resultsFile, *markdown, stdout); err != nil || !*torch {
 			return err
 		}
 		return compareTorch(ctx, res, runtime.GOMAXPROCS(0), "", *markdown, stdout, stderr)

@@ -206,6 +206,30 @@ func TestBenchCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantAll(t, buf.String(), "| T | rnn |")
+
+	// Several files, comma-separated, are merged into one set of tables (here
+	// seqlab's results beside a reference's, as anchors/torch_memory.py
+	// writes them); merged files write plots only with --plots.
+	other := filepath.Join(dir, "mem-torch.txt")
+	ref := "Unit peak-B better=lower\nUnit ns/token better=lower\n" +
+		"BenchmarkMemory/mode=infer/model=torch-rnn/T=64-2\t1\t2000 ns/op\t40 ns/token\t4096 peak-B\t256 state-B\n"
+	if err := os.WriteFile(other, []byte(ref), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "mem-plots")); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if err := run(context.Background(), []string{"bench", "--suite", "memory", "--report", out + ", " + other, "--markdown"}, &buf, &buf); err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	wantAll(t, buf.String(), "| T | rnn | torch-rnn |", "| 64 | 512.0 B | 256.0 B |")
+	if strings.Contains(buf.String(), "wrote ") {
+		t.Errorf("merged results wrote plots without --plots:\n%s", buf.String())
+	}
+	if err := run(context.Background(), []string{"bench", "--suite", "memory", "--report", out + "," + filepath.Join(dir, "missing.txt")}, &buf, &buf); err == nil || !strings.Contains(err.Error(), "missing.txt") {
+		t.Errorf("a missing file among several: %v", err)
+	}
 	if err := run(context.Background(), []string{"bench", "--suite", "nope"}, &buf, &buf); err == nil || !strings.Contains(err.Error(), "unknown suite") {
 		t.Errorf("unknown suite: %v", err)
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 // modelOrder is the column order of models; others follow alphabetically.
-var modelOrder = []string{"rnn", "lstm", "lstm-fb5", "transformer", "transformer-1layer"}
+// PyTorch's reference runs (model=torch-…) sit after seqlab's.
+var modelOrder = []string{"rnn", "lstm", "lstm-fb5", "transformer", "transformer-1layer", "torch-rnn", "torch-lstm", "torch-transformer"}
 
 // sortModels sorts model names into column order.
 func sortModels(models []string) { sortWithPreferred(models, modelOrder...) }

@@ -139,11 +139,11 @@ type Slope struct {
 // metric and why, where BENCHMARKS.md states one: a recurrent state is O(1),
 // a KV cache O(T), BPTT activations O(T), attention scores O(T²).
 func (s Slope) Expected() (slope float64, why string, ok bool) {
-	family := s.Model
+	family := strings.TrimPrefix(s.Model, "torch-") // PyTorch's reference scales the same way
 	switch {
-	case strings.HasPrefix(s.Model, "lstm"):
+	case strings.HasPrefix(family, "lstm"):
 		family = "lstm"
-	case strings.HasPrefix(s.Model, "transformer"):
+	case strings.HasPrefix(family, "transformer"):
 		family = "transformer"
 	}
 	recurrent := family == "rnn" || family == "lstm"

@@ -278,6 +278,8 @@ func TestSlopeExpected(t *testing.T) {
 		{Slope{Mode: "train", Model: "rnn", Metric: "peak-B"}, 1, true},
 		{Slope{Mode: "infer", Model: "rnn", Metric: "peak-B"}, 0, false},
 		{Slope{Mode: "train", Model: "rnn", Metric: "ns/token"}, 0, false},
+		{Slope{Mode: "train", Model: "torch-transformer", Metric: "peak-B"}, 2, true},
+		{Slope{Mode: "train", Model: "torch-lstm", Metric: "peak-B"}, 1, true},
 	}
 	for _, tt := range tests {
 		got, why, ok := tt.s.Expected()
