@@ -57,7 +57,26 @@ type recallCell struct {
 	seeds  []string
 	values []float64
 	mean   float64
-	steps  float64 // training steps taken, mean over seeds; 0 if not reported
+	steps  []float64 // training steps each run took; empty if not reported
+}
+
+// early describes the runs of c that stopped before the budget: " · 900
+// steps" (their mean) when all did, " · 1 of 2 runs solved, 1300 steps" when
+// some did, "" when none did.
+func (c *recallCell) early(budget float64) string {
+	var solved []float64
+	for _, st := range c.steps {
+		if st > 0 && st < budget {
+			solved = append(solved, st)
+		}
+	}
+	switch {
+	case len(solved) == 0:
+		return ""
+	case len(solved) == len(c.steps):
+		return fmt.Sprintf(" · %.0f steps", mean(solved))
+	}
+	return fmt.Sprintf(" · %d of %d runs solved, %.0f steps", len(solved), len(c.steps), mean(solved))
 }
 
 // format formats c as "0.69 (0.38/1.00)": the mean, then each seed.
@@ -191,9 +210,7 @@ func (r *Results) recall() []recallTask {
 					}
 				}
 				c.mean = mean(c.values)
-				if st := td.steps[cellKey{name, size, model}]; len(st) > 0 {
-					c.steps = mean(st)
-				}
+				c.steps = td.steps[cellKey{name, size, model}]
 				rs.cells[model] = c
 			}
 			rt.sizes = append(rt.sizes, rs)
@@ -231,8 +248,8 @@ func (r *Results) RecallTables() []Table {
 				}
 				perSeed = perSeed || len(c.values) > 1
 				cell := c.format(rt.metric)
-				if c.steps > 0 && c.steps < rt.budget {
-					cell += fmt.Sprintf(" · %.0f steps", c.steps)
+				if e := c.early(rt.budget); e != "" {
+					cell += e
 					early = true
 				}
 				row = append(row, cell)
@@ -244,7 +261,7 @@ func (r *Results) RecallTables() []Table {
 				strings.Join(rt.seeds, "/")))
 		}
 		if early {
-			t.Notes = append(t.Notes, fmt.Sprintf("· N steps: solved and stopped early after N steps (mean over seeds); the others ran all %.0f", rt.budget))
+			t.Notes = append(t.Notes, fmt.Sprintf("· N steps: solved and stopped early after N steps (mean over the runs that did); the others ran all %.0f", rt.budget))
 		}
 		if missing {
 			t.Notes = append(t.Notes, "blank: not run")

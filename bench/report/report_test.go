@@ -486,3 +486,20 @@ func TestFormatCount(t *testing.T) {
 		}
 	}
 }
+
+func TestRecallCellEarly(t *testing.T) {
+	for _, tt := range []struct {
+		steps []float64
+		want  string
+	}{
+		{nil, ""},
+		{[]float64{2000, 2000}, ""},
+		{[]float64{900, 800}, " · 850 steps"},
+		{[]float64{1300, 2000}, " · 1 of 2 runs solved, 1300 steps"},
+	} {
+		c := &recallCell{steps: tt.steps}
+		if got := c.early(2000); got != tt.want {
+			t.Errorf("steps %v: early = %q, want %q", tt.steps, got, tt.want)
+		}
+	}
+}
