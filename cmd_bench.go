@@ -195,13 +195,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // printReport prints the suite's tables, a comparison with old if given,
 // and writes plots into dir (default: next to the results file).
 func printReport(res *report.Results, suite string, old *report.Results, dir, resultsFile string, markdown bool, stdout io.Writer) error {
-	show := func(t report.Table) {
-		if markdown {
-			fmt.Fprintln(stdout, t.Markdown())
-		} else {
-			fmt.Fprintln(stdout, t.String())
-		}
-	}
+	show := func(t report.Table) { showTable(stdout, t, markdown) }
 	fmt.Fprintln(stdout)
 	switch suite {
 	case "recall":
@@ -234,6 +228,15 @@ func printReport(res *report.Results, suite string, old *report.Results, dir, re
 		}
 	}
 	return nil
+}
+
+// showTable prints t as aligned text, or as GitHub Markdown.
+func showTable(w io.Writer, t report.Table, markdown bool) {
+	if markdown {
+		fmt.Fprintln(w, t.Markdown())
+	} else {
+		fmt.Fprintln(w, t.String())
+	}
 }
 
 // isTerminal reports whether w is a terminal, where progress can be

@@ -38,9 +38,10 @@ func python() string {
 	return "python3"
 }
 
-// runTorch runs anchors/torch_ref.py with threads threads and returns its
-// output, or an error wrapping errNoTorch that says how to install it.
-func runTorch(ctx context.Context, threads int, stderr io.Writer) ([]byte, error) {
+// runTorch runs anchors/torch_ref.py runs times with threads threads and
+// returns the output of each run, or an error wrapping errNoTorch that says
+// how to install PyTorch. The check for PyTorch and the script are done once.
+func runTorch(ctx context.Context, threads, runs int, stderr io.Writer) ([][]byte, error) {
 	py := python()
 	var errb bytes.Buffer
 	check := exec.CommandContext(ctx, py, "-c", "import torch; print(torch.__version__)")
@@ -62,15 +63,19 @@ func runTorch(ctx context.Context, threads int, stderr io.Writer) ([]byte, error
 	if err := os.WriteFile(script, torchRef, 0o644); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "running PyTorch %s (%s, %d threads): anchors/torch_ref.py …\n", strings.TrimSpace(string(version)), py, threads)
-	cmd := exec.CommandContext(ctx, py, script, "--threads", strconv.Itoa(threads), "--reps", "10")
-	errb.Reset()
-	cmd.Stderr = &errb
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("bench: PyTorch's reference failed: %v\n%s", err, errb.Bytes())
+	var outs [][]byte
+	for range runs {
+		fmt.Fprintf(stderr, "running PyTorch %s (%s, %d threads): anchors/torch_ref.py …\n", strings.TrimSpace(string(version)), py, threads)
+		cmd := exec.CommandContext(ctx, py, script, "--threads", strconv.Itoa(threads), "--reps", "10")
+		errb.Reset()
+		cmd.Stderr = &errb
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("bench: PyTorch's reference failed: %v\n%s", err, errb.Bytes())
+		}
+		outs = append(outs, out)
 	}
-	return out, nil
+	return outs, nil
 }
 
 // torchRuns is how many times compareTorch runs PyTorch's reference. On a
@@ -82,13 +87,13 @@ const torchRuns = 3
 // results beside PyTorch's best and, with resultsFile, keeps PyTorch's raw
 // output next to it.
 func compareTorch(ctx context.Context, res *report.Results, threads int, resultsFile string, markdown bool, stdout, stderr io.Writer) error {
+	outs, err := runTorch(ctx, threads, torchRuns, stderr)
+	if err != nil {
+		return err
+	}
 	var all []byte
 	torch := make(report.Torch)
-	for range torchRuns {
-		out, err := runTorch(ctx, threads, stderr)
-		if err != nil {
-			return err
-		}
+	for _, out := range outs {
 		run, err := report.ParseTorch(bytes.NewReader(out))
 		if err != nil {
 			return err
@@ -98,12 +103,7 @@ func compareTorch(ctx context.Context, res *report.Results, threads int, results
 		}
 		all = append(all, out...)
 	}
-	t := res.TorchTable(torch)
-	if markdown {
-		fmt.Fprintln(stdout, t.Markdown())
-	} else {
-		fmt.Fprintln(stdout, t.String())
-	}
+	showTable(stdout, res.TorchTable(torch), markdown)
 	if resultsFile != "" {
 		path := strings.TrimSuffix(resultsFile, filepath.Ext(resultsFile)) + "-torch.txt"
 		if err := os.WriteFile(path, all, 0o644); err != nil {

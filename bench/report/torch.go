@@ -104,13 +104,14 @@ func (r *Results) TorchTable(torch Torch) Table {
 	return t
 }
 
-// formatCount writes a rate with thousands separators: 103,600.
+// formatCount writes a rate with thousands separators: 103,600; below 100,
+// three significant digits.
 func formatCount(v float64) string {
-	s := strconv.FormatFloat(math.Round(v), 'f', 0, 64)
 	if v < 100 {
-		s = strconv.FormatFloat(v, 'g', 3, 64)
+		return strconv.FormatFloat(v, 'g', 3, 64)
 	}
-	for i := len(s) - 3; i > 0 && s[i-1] != '-' && !strings.Contains(s, "."); i -= 3 {
+	s := strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
