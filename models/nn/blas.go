@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/seqlab/seqlab/models/internal/gemm"
+	"github.com/seqlab/seqlab/models/internal/par"
 )
 
 // General is a row-major matrix view on a float64 slice: the form the hot paths
@@ -135,4 +136,53 @@ func SumRowsInto(dst []float64, m General) {
 			dst[j] += x
 		}
 	}
+}
+
+// Packed is a matrix op(W) prepared once for many products c = a·op(W): a
+// recurrent weight, multiplied at every step of a sequence, is packed into
+// the kernel's panels once per sequence rather than once per step. Its
+// products are bit for bit those of Gemm and GemmSerial with op(W), and a
+// product may cover any subset of the rows Pack was told of, so goroutines
+// can share one Packed, each taking some rows of the batch.
+type Packed struct {
+	w     General
+	trans bool
+	few   bool // products of a few rows: fewRowsSerial, reading w in place
+	p     gemm.PackedB
+}
+
+// Pack prepares op(w) (wᵀ if trans) for products with matrices of rows rows
+// in all: the batch that calls of Gemm split between them. It keeps a
+// reference to w, which must not change while the Packed is in use.
+func (p *Packed) Pack(trans bool, w General, rows int) {
+	p.w, p.trans, p.few = w, trans, rows <= fewRows
+	if p.few {
+		return
+	}
+	k, n := w.Rows, w.Cols
+	if trans {
+		k, n = n, k
+	}
+	p.p.Pack(trans, k, n, w.Data, w.Stride)
+}
+
+// Gemm computes c = alpha·a·op(W) + beta·c on the calling goroutine.
+func (p *Packed) Gemm(alpha float64, a General, beta float64, c General) {
+	gemmDims(false, p.trans, a, p.w, c)
+	if p.few {
+		fewRowsSerial(false, p.trans, alpha, a, p.w, beta, c)
+		return
+	}
+	gemm.DgemmPacked(false, a.Rows, alpha, a.Data, a.Stride, &p.p, beta, c.Data, c.Stride)
+}
+
+// minChunkWork is the least work (multiply-adds) worth a chunk of its own in
+// RowChunks: about 10 µs, several times the cost of handing it to a helper.
+const minChunkWork = 1 << 17
+
+// RowChunks returns how many chunks a loop over rows items, each costing
+// about rowWork multiply-adds, should be cut into for par.For: one per core,
+// fewer when a chunk would get too little work to pay for the hand-off.
+func RowChunks(rows int, rowWork float64) int {
+	return max(1, min(par.Workers(), rows, int(float64(rows)*rowWork/minChunkWork)))
 }

@@ -33,6 +33,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/seqlab/seqlab/models/internal/par"
 	"github.com/seqlab/seqlab/models/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -101,12 +102,14 @@ type Model struct {
 	hs         []float64 // ((T+1)·B, H): block 0 is h₀, block t+1 is hₜ
 	outTM      []float64 // (T·B, Out) logits, time-major
 	logits     *mat.Dense
-	dOutTM     []float64 // (T·B, Out)
-	dH         []float64 // (T·B, H) gradient reaching each hₜ from the outputs
-	dA         []float64 // (T·B, H) gradient of the pre-activations
-	dHNext     []float64 // (B, H)
-	dX         []float64 // (T·B, In)
-	gradNorms  []float64 // (T)
+	dOutTM     []float64  // (T·B, Out)
+	dH         []float64  // (T·B, H) gradient reaching each hₜ from the outputs
+	dA         []float64  // (T·B, H) gradient of the pre-activations
+	dHNext     []float64  // (B, H)
+	dX         []float64  // (T·B, In)
+	gradNorms  []float64  // (T)
+	whh        nn.Packed  // W_hh packed for the steps of Forward or Backward
+	job        recurrence // kept here so that handing it to par.For allocates nothing
 	forwarded  bool
 	backwarded bool // a Backward followed the last Forward
 }
@@ -184,15 +187,12 @@ func (m *Model) Forward(in nn.Input) (*mat.Dense, error) {
 	nn.AddRowVector(a, m.BiasIH.Data())
 	nn.AddRowVector(a, m.BiasHH.Data())
 
-	// The sequential part: hₜ = tanh(Aₜ + hₜ₋₁·W_hhᵀ).
+	// The sequential part, hₜ = tanh(Aₜ + hₜ₋₁·W_hhᵀ): the sequences of the
+	// batch are independent, so each core takes some of them for all T steps.
 	clear(m.hs[:B*H])
-	whh := nn.Raw(m.WeightHH.Value)
-	for t := 0; t < T; t++ {
-		prev := nn.View(m.hs[t*B*H:], B, H, H)
-		cur := nn.View(m.hs[(t+1)*B*H:], B, H, H)
-		nn.Gemm(false, true, 1, prev, whh, 1, cur)
-		nn.TanhForward(cur.Data[:B*H], cur.Data[:B*H])
-	}
+	m.whh.Pack(true, nn.Raw(m.WeightHH.Value), B)
+	m.job = recurrence{m: m}
+	par.For(nn.RowChunks(B, float64(T*H*H)), B, &m.job)
 
 	// Outputs for every step at once.
 	outTM := nn.View(m.outTM, n, m.Outputs, m.Outputs)
@@ -226,20 +226,12 @@ func (m *Model) Backward(dlogits *mat.Dense) {
 	hsOut := nn.View(m.hs[B*H:], n, H, H)
 	m.Out.BackwardRaw(nn.View(m.dH, n, H, H), dOut, hsOut)
 
-	whh := nn.Raw(m.WeightHH.Value)
-	clear(m.dHNext)
-	for t := T - 1; t >= 0; t-- {
-		off := t * B * H
-		dh := m.dH[off : off+B*H]
-		for i, v := range m.dHNext {
-			dh[i] += v
-		}
-		m.gradNorms[t] = nn.Norm(dh)
-		da := m.dA[off : off+B*H]
-		nn.TanhBackward(da, dh, m.hs[off+B*H:off+2*B*H])
-		if t > 0 {
-			nn.Gemm(false, false, 1, nn.View(da, B, H, H), whh, 0, nn.View(m.dHNext, B, H, H))
-		}
+	// Backwards through time, the sequences over the cores as in Forward.
+	m.whh.Pack(false, nn.Raw(m.WeightHH.Value), B)
+	m.job = recurrence{m: m, backward: true}
+	par.For(nn.RowChunks(B, float64(T*H*H)), B, &m.job)
+	for t := range T {
+		m.gradNorms[t] = nn.Norm(m.dH[t*B*H : (t+1)*B*H])
 	}
 
 	dA := nn.View(m.dA, n, H, H)
@@ -254,6 +246,44 @@ func (m *Model) Backward(dlogits *mat.Dense) {
 		m.Input.Backward(dX, m.in)
 	}
 	m.backwarded = true
+}
+
+// recurrence is the sequential part of Forward or Backward for par.For: item
+// b is sequence b of the batch, whose rows at each step it alone writes.
+type recurrence struct {
+	m        *Model
+	backward bool
+}
+
+func (j *recurrence) Range(_, lo, hi int) {
+	m := j.m
+	B, T, H := m.B, m.T, m.Hidden
+	rows, n := hi-lo, (hi-lo)*H
+	if !j.backward {
+		for t := range T {
+			prev := nn.View(m.hs[(t*B+lo)*H:], rows, H, H)
+			cur := nn.View(m.hs[((t+1)*B+lo)*H:], rows, H, H)
+			m.whh.Gemm(1, prev, 1, cur)
+			nn.TanhForward(cur.Data[:n], cur.Data[:n])
+		}
+		return
+	}
+	// δₜ (in dH) += W_hhᵀ·aₜ₊₁ (in dHNext), then aₜ = δₜ ⊙ (1 − hₜ²).
+	next := m.dHNext[lo*H : hi*H]
+	for t := T - 1; t >= 0; t-- {
+		off := (t*B + lo) * H
+		dh := m.dH[off : off+n]
+		if t < T-1 {
+			for i, v := range next {
+				dh[i] += v
+			}
+		}
+		da := m.dA[off : off+n]
+		nn.TanhBackward(da, dh, m.hs[off+B*H:off+B*H+n])
+		if t > 0 {
+			m.whh.Gemm(1, nn.View(da, rows, H, H), 0, nn.View(next, rows, H, H))
+		}
+	}
 }
 
 // HiddenStates returns the hidden states h₁ … h_T of sequence b of the last

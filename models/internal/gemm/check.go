@@ -7,6 +7,19 @@ import "fmt"
 // inconsistent. It follows the rules of gonum's Dgemm (and reference BLAS,
 // transposed to row-major storage).
 func check(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	checkDims(m, n, k)
+	checkLD("A", "transA", transA, m, k, lda)
+	checkLD("B", "transB", transB, k, n, ldb)
+	checkLDC(n, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	checkLen("a", transA, m, k, a, lda)
+	checkLen("b", transB, k, n, b, ldb)
+	checkLen("c", false, m, n, c, ldc)
+}
+
+func checkDims(m, n, k int) {
 	if m < 0 {
 		panic(fmt.Sprintf("gemm: m = %d < 0", m))
 	}
@@ -16,34 +29,47 @@ func check(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, 
 	if k < 0 {
 		panic(fmt.Sprintf("gemm: k = %d < 0", k))
 	}
-	// Rows, row length and required leading dimension of each stored matrix.
-	aRows, aCols := m, k
-	if transA {
-		aRows, aCols = k, m
+}
+
+// stored returns the rows and row length of the stored form of an r×c
+// operand op(X), transposed or not.
+func stored(trans bool, r, c int) (rows, cols int) {
+	if trans {
+		return c, r
 	}
-	bRows, bCols := k, n
-	if transB {
-		bRows, bCols = n, k
+	return r, c
+}
+
+// checkLD checks the leading dimension ld of X (named x, its flag flag),
+// where op(X) is r×c.
+func checkLD(x, flag string, trans bool, r, c, ld int) {
+	rows, cols := stored(trans, r, c)
+	if ld < max(1, cols) {
+		panic(fmt.Sprintf("gemm: bad leading dimension of %s: ld%s = %d < max(1, %d) (%s is stored %d×%d, %s = %t)", x, lower(x), ld, cols, x, rows, cols, flag, trans))
 	}
-	if lda < max(1, aCols) {
-		panic(fmt.Sprintf("gemm: bad leading dimension of A: lda = %d < max(1, %d) (A is stored %d×%d, transA = %t)", lda, aCols, aRows, aCols, transA))
-	}
-	if ldb < max(1, bCols) {
-		panic(fmt.Sprintf("gemm: bad leading dimension of B: ldb = %d < max(1, %d) (B is stored %d×%d, transB = %t)", ldb, bCols, bRows, bCols, transB))
-	}
+}
+
+func checkLDC(n, ldc int) {
 	if ldc < max(1, n) {
 		panic(fmt.Sprintf("gemm: bad leading dimension of C: ldc = %d < max(1, n = %d)", ldc, n))
 	}
-	if m == 0 || n == 0 {
+}
+
+// checkLen checks that the slice s is long enough for op(X), r×c, stored
+// with leading dimension ld.
+func checkLen(name string, trans bool, r, c int, s []float64, ld int) {
+	rows, cols := stored(trans, r, c)
+	if rows == 0 || cols == 0 {
 		return
 	}
-	if aRows > 0 && len(a) < (aRows-1)*lda+aCols {
-		panic(fmt.Sprintf("gemm: insufficient length of a: len(a) = %d < %d (A is stored %d×%d with lda = %d)", len(a), (aRows-1)*lda+aCols, aRows, aCols, lda))
-	}
-	if bRows > 0 && len(b) < (bRows-1)*ldb+bCols {
-		panic(fmt.Sprintf("gemm: insufficient length of b: len(b) = %d < %d (B is stored %d×%d with ldb = %d)", len(b), (bRows-1)*ldb+bCols, bRows, bCols, ldb))
-	}
-	if len(c) < (m-1)*ldc+n {
-		panic(fmt.Sprintf("gemm: insufficient length of c: len(c) = %d < %d (C is %d×%d with ldc = %d)", len(c), (m-1)*ldc+n, m, n, ldc))
+	if need := (rows-1)*ld + cols; len(s) < need {
+		what := fmt.Sprintf("%s is stored %d×%d with ld%s = %d", upper(name), rows, cols, name, ld)
+		if name == "c" {
+			what = fmt.Sprintf("C is %d×%d with ldc = %d", rows, cols, ld)
+		}
+		panic(fmt.Sprintf("gemm: insufficient length of %s: len(%s) = %d < %d (%s)", name, name, len(s), need, what))
 	}
 }
+
+func lower(x string) string { return string(x[0] | 0x20) }
+func upper(x string) string { return string(x[0] &^ 0x20) }

@@ -214,9 +214,16 @@ func blockSize(n, target, unit int) int {
 // 6-row panels of A (in L1), and last a row of tiles along the panels of B,
 // which one kernel call computes, so that C is written row-wise.
 func (ws *workspace) gemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	ws.gemmB(transA, transB, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc)
+}
+
+// gemmB is gemm with, when pb is not nil, op(B) taken already packed from
+// pb (b, ldb and transB are then unused): the same panels, so the same
+// results.
+func (ws *workspace) gemmB(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, pb *PackedB, beta float64, c []float64, ldc int) {
 	kc := KBlock(k)
 	mc := blockSize(m, aBlockBytes/(8*kc), mr)
-	direct := !transB && m <= directMaxM
+	direct := pb == nil && !transB && m <= directMaxM
 	bBytes := bBlockBytes
 	if m <= mr {
 		// Each element of B is used once: pack it in blocks that stay in L1
@@ -243,7 +250,10 @@ func (ws *workspace) gemm(transA, transB bool, m, n, k int, alpha float64, a []f
 				// panels bps apart) and the partial one (bedge).
 				var bfull, bedge []float64
 				ldbp, bps := nr, nr*kb
-				if direct {
+				if pb != nil {
+					bfull = pb.data[p0*pb.npad+j0*kb:]
+					bedge = bfull[nfull*kb:]
+				} else if direct {
 					if nfull > 0 {
 						bfull, ldbp, bps = b[p0*ldb+j0:], ldb, nr
 					}
