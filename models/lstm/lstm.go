@@ -55,6 +55,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/seqlab/seqlab/models/internal/par"
 	"github.com/seqlab/seqlab/models/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -136,14 +137,17 @@ type Model struct {
 	tcs           []float64 // (T·B, H) tanh(cₜ)
 	outTM         []float64 // (T·B, Out) logits, time-major
 	logits        *mat.Dense
-	dOutTM        []float64 // (T·B, Out)
-	dH            []float64 // (T·B, H) gradient reaching each hₜ from the outputs
-	dGates        []float64 // (T·B, 4H) gradient of the gate pre-activations
-	dHNext        []float64 // (B, H) ∂L/∂hₜ through step t+1
-	dCNext        []float64 // (B, H) ∂L/∂cₜ through step t+1
-	dX            []float64 // (T·B, In)
-	gradNorms     []float64 // (T) ‖∂L/∂hₜ‖
-	cellGradNorms []float64 // (T) ‖∂L/∂cₜ‖
+	dOutTM        []float64  // (T·B, Out)
+	dH            []float64  // (T·B, H) gradient reaching each hₜ from the outputs
+	dGates        []float64  // (T·B, 4H) gradient of the gate pre-activations
+	dHNext        []float64  // (B, H) ∂L/∂hₜ through step t+1
+	dCNext        []float64  // (B, H) ∂L/∂cₜ through step t+1
+	dX            []float64  // (T·B, In)
+	gradNorms     []float64  // (T) ‖∂L/∂hₜ‖
+	cellGradNorms []float64  // (T) ‖∂L/∂cₜ‖
+	cellSq        []float64  // (T·B) ‖∂L/∂cₜ‖² of each sequence
+	whh           nn.Packed  // W_hh packed for the steps of Forward or Backward
+	job           recurrence // kept here so that handing it to par.For allocates nothing
 	forwarded     bool
 	backwarded    bool // a Backward followed the last Forward
 }
@@ -213,6 +217,7 @@ func (m *Model) resize(B, T int) {
 	m.dX = make([]float64, n*in)
 	m.gradNorms = make([]float64, T)
 	m.cellGradNorms = make([]float64, T)
+	m.cellSq = make([]float64, T*B)
 }
 
 // Forward runs the LSTM over a batch from h₀ = c₀ = 0 and returns the logits
@@ -240,16 +245,13 @@ func (m *Model) Forward(in nn.Input) (*mat.Dense, error) {
 	nn.AddRowVector(g, m.BiasHH.Data())
 
 	// The sequential part: Gₜ += hₜ₋₁·W_hhᵀ, then the gates and the cell.
+	// The sequences of the batch are independent, so each core takes some of
+	// them for all T steps.
 	clear(m.hs[:B*H])
 	clear(m.cs[:B*H])
-	whh := nn.Raw(m.WeightHH.Value)
-	for t := 0; t < T; t++ {
-		gt := m.gates[t*B*4*H : (t+1)*B*4*H]
-		nn.Gemm(false, true, 1, nn.View(m.hs[t*B*H:], B, H, H), whh, 1, nn.View(gt, B, 4*H, 4*H))
-		m.cellForward(B, gt,
-			m.cs[t*B*H:(t+1)*B*H], m.cs[(t+1)*B*H:(t+2)*B*H],
-			m.tcs[t*B*H:(t+1)*B*H], m.hs[(t+1)*B*H:(t+2)*B*H])
-	}
+	m.whh.Pack(true, nn.Raw(m.WeightHH.Value), B)
+	m.job = recurrence{m: m}
+	par.For(nn.RowChunks(B, float64(T*4*H*H)), B, &m.job)
 
 	// Outputs for every step at once.
 	outTM := nn.View(m.outTM, n, m.Outputs, m.Outputs)
@@ -311,22 +313,17 @@ func (m *Model) Backward(dlogits *mat.Dense) {
 	nn.ToTimeMajor(dOut, nn.Raw(dlogits), B, T)
 	m.Out.BackwardRaw(nn.View(m.dH, n, H, H), dOut, nn.View(m.hs[B*H:], n, H, H))
 
-	whh := nn.Raw(m.WeightHH.Value)
-	clear(m.dHNext)
-	clear(m.dCNext)
-	for t := T - 1; t >= 0; t-- {
-		off := t * B * H
-		dh := m.dH[off : off+B*H]
-		for k, v := range m.dHNext {
-			dh[k] += v
+	// Backwards through time, the sequences over the cores as in Forward.
+	m.whh.Pack(false, nn.Raw(m.WeightHH.Value), B)
+	m.job = recurrence{m: m, backward: true}
+	par.For(nn.RowChunks(B, float64(T*4*H*H)), B, &m.job)
+	for t := range T {
+		m.gradNorms[t] = nn.Norm(m.dH[t*B*H : (t+1)*B*H])
+		sq := 0.0
+		for _, v := range m.cellSq[t*B : (t+1)*B] {
+			sq += v
 		}
-		m.gradNorms[t] = nn.Norm(dh)
-		dg := m.dGates[4*off : 4*(off+B*H)]
-		m.cellGradNorms[t] = m.cellBackward(B, dg, dh, m.gates[4*off:4*(off+B*H)],
-			m.cs[off:off+B*H], m.tcs[off:off+B*H])
-		if t > 0 {
-			nn.Gemm(false, false, 1, nn.View(dg, B, 4*H, 4*H), whh, 0, nn.View(m.dHNext, B, H, H))
-		}
+		m.cellGradNorms[t] = math.Sqrt(sq)
 	}
 
 	dG := nn.View(m.dGates, n, 4*H, 4*H)
@@ -343,21 +340,61 @@ func (m *Model) Backward(dlogits *mat.Dense) {
 	m.backwarded = true
 }
 
+// recurrence is the sequential part of Forward or Backward for par.For: item
+// b is sequence b of the batch, whose rows at each step it alone writes.
+type recurrence struct {
+	m        *Model
+	backward bool
+}
+
+func (j *recurrence) Range(_, lo, hi int) {
+	m := j.m
+	B, T, H := m.B, m.T, m.Hidden
+	rows, n := hi-lo, (hi-lo)*H
+	if !j.backward {
+		// Gₜ += hₜ₋₁·W_hhᵀ, then the gates and the cell.
+		for t := range T {
+			off := (t*B + lo) * H
+			gt := m.gates[4*off : 4*(off+n)]
+			m.whh.Gemm(1, nn.View(m.hs[off:], rows, H, H), 1, nn.View(gt, rows, 4*H, 4*H))
+			m.cellForward(rows, gt, m.cs[off:off+n], m.cs[off+B*H:off+B*H+n], m.tcs[off:off+n], m.hs[off+B*H:off+B*H+n])
+		}
+		return
+	}
+	dhNext, dcNext := m.dHNext[lo*H:hi*H], m.dCNext[lo*H:hi*H]
+	clear(dcNext)
+	for t := T - 1; t >= 0; t-- {
+		off := (t*B + lo) * H
+		dh := m.dH[off : off+n]
+		if t < T-1 {
+			for k, v := range dhNext {
+				dh[k] += v
+			}
+		}
+		dg := m.dGates[4*off : 4*(off+n)]
+		m.cellBackward(rows, dg, dh, m.gates[4*off:4*(off+n)], m.cs[off:off+n], m.tcs[off:off+n], dcNext, m.cellSq[t*B+lo:t*B+hi])
+		if t > 0 {
+			m.whh.Gemm(1, nn.View(dg, rows, 4*H, 4*H), 0, nn.View(dhNext, rows, H, H))
+		}
+	}
+}
+
 // cellBackward is one step of the cell backwards for B sequences: given
 // δh (B, H), the step's activated gates (B, 4H), cPrev = cₜ₋₁ and tc =
 // tanh(cₜ), it writes the gate pre-activation gradients into dGates (B, 4H),
-// replaces m.dCNext (δcₜ₊₁ ⊙ fₜ₊₁ on entry) by δcₜ ⊙ fₜ, and returns ‖δcₜ‖.
-func (m *Model) cellBackward(B int, dGates, dh, gates, cPrev, tc []float64) float64 {
+// replaces dcNext (δcₜ₊₁ ⊙ fₜ₊₁ on entry) by δcₜ ⊙ fₜ, and writes each
+// sequence's ‖δcₜ‖² into sq (B).
+func (m *Model) cellBackward(B int, dGates, dh, gates, cPrev, tc, dcNext, sq []float64) {
 	H := m.Hidden
-	sq := 0.0
 	for b := 0; b < B; b++ {
 		row, drow := gates[b*4*H:(b+1)*4*H], dGates[b*4*H:(b+1)*4*H]
 		ig, fg, gg, og := row[:H], row[H:2*H], row[2*H:3*H], row[3*H:]
-		dhb, cp, tb, dcn := dh[b*H:(b+1)*H], cPrev[b*H:(b+1)*H], tc[b*H:(b+1)*H], m.dCNext[b*H:(b+1)*H]
+		dhb, cp, tb, dcn := dh[b*H:(b+1)*H], cPrev[b*H:(b+1)*H], tc[b*H:(b+1)*H], dcNext[b*H:(b+1)*H]
+		s := 0.0
 		// Gradients with respect to the activated gates first ...
 		for j := range dhb {
 			dc := dcn[j] + dhb[j]*og[j]*(1-tb[j]*tb[j])
-			sq += dc * dc
+			s += dc * dc
 			drow[j] = dc * gg[j]         // ∂L/∂i
 			drow[H+j] = dc * cp[j]       // ∂L/∂f
 			drow[2*H+j] = dc * ig[j]     // ∂L/∂g
@@ -368,8 +405,8 @@ func (m *Model) cellBackward(B int, dGates, dh, gates, cPrev, tc []float64) floa
 		nn.SigmoidBackward(drow[:2*H], drow[:2*H], row[:2*H])
 		nn.TanhBackward(drow[2*H:3*H], drow[2*H:3*H], row[2*H:3*H])
 		nn.SigmoidBackward(drow[3*H:], drow[3*H:], row[3*H:])
+		sq[b] = s
 	}
-	return math.Sqrt(sq)
 }
 
 // HiddenStates returns the hidden states h₁ … h_T of sequence b of the last
