@@ -41,12 +41,9 @@ func SigmoidBackward(dx, dy, y []float64) {
 	}
 }
 
-// TanhForward writes y = tanh(x).
-func TanhForward(y, x []float64) {
-	for i, v := range x[:len(y)] {
-		y[i] = math.Tanh(v)
-	}
-}
+// TanhForward writes y = tanh(x), with the exponentials computed four at a
+// time (vmath.Tanh: within 2 ulp of math.Tanh).
+func TanhForward(y, x []float64) { vmath.Tanh(y, x[:len(y)]) }
 
 // TanhBackward writes dx = dy ⊙ (1 − y²), given y = tanh(x).
 func TanhBackward(dx, dy, y []float64) {

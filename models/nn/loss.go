@@ -13,30 +13,8 @@ import (
 // e^(·) from overflowing. dst may be x.
 func Softmax(dst, x []float64) {
 	x = x[:len(dst)]
-	// The maximum, in four independent chains. A NaN in x is skipped here
-	// but makes the sum, and so every output, NaN.
-	m0, m1, m2, m3 := math.Inf(-1), math.Inf(-1), math.Inf(-1), math.Inf(-1)
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		m0, m1, m2, m3 = max2(m0, x[i]), max2(m1, x[i+1]), max2(m2, x[i+2]), max2(m3, x[i+3])
-	}
-	for ; i < len(x); i++ {
-		m0 = max2(m0, x[i])
-	}
-	m := max2(max2(m0, m1), max2(m2, m3))
-	inv := 1 / vmath.ExpShiftSum(dst, x, m)
-	for i := range dst {
-		dst[i] *= inv
-	}
-}
-
-// max2 is the larger of a and b, a when b is NaN; unlike math.Max it
-// compiles to a compare and a move.
-func max2(a, b float64) float64 {
-	if b > a {
-		return b
-	}
-	return a
+	inv := 1 / vmath.ExpShiftSum(dst, x, vmath.Max(x))
+	vmath.Scale(dst, inv)
 }
 
 // LogSumExp is log Σᵢ e^(xᵢ), computed as m + log Σᵢ e^(xᵢ − m) with m = max(x).

@@ -68,3 +68,8 @@ func BenchmarkErf(b *testing.B) {
 	// GELU: erf(x/√2) for activations of unit scale.
 	runBench(b, "Erf", 1/math.Sqrt2, Erf, math.Erf)
 }
+
+func BenchmarkTanh(b *testing.B) {
+	// Recurrent pre-activations of a scale around 1.
+	runBench(b, "Tanh", 1, Tanh, math.Tanh)
+}

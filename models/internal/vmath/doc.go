@@ -1,16 +1,19 @@
-// Package vmath computes the exponential and the error function over
+// Package vmath computes the exponential, tanh and the error function over
 // float64 slices, element by element, for the hot paths of the models
-// (softmax in attention, GELU): several times faster than calling math.Exp
-// and math.Erf per element, at least as accurate, and with the same results,
-// bit for bit, on every architecture.
+// (softmax in attention, GELU, the recurrent cells): several times faster
+// than calling math.Exp, math.Tanh and math.Erf per element, about as
+// accurate, and with the same results, bit for bit, on every architecture.
 //
 // # API
 //
 //	Exp(dst, x)                dst[i] = e^x[i]
 //	ExpShiftSum(dst, x, shift) dst[i] = e^(x[i]-shift), and returns Σ dst[i]
 //	Erf(dst, x)                dst[i] = erf(x[i])
+//	Tanh(dst, x)               dst[i] = tanh(x[i])
 //
-// each for i < len(dst), with len(x) ≥ len(dst). dst may be x itself. They
+// each for i < len(dst), with len(x) ≥ len(dst). Max(x) returns the largest
+// element (NaNs skipped) and Scale(x, s) multiplies x by s, the other two
+// passes of a softmax. dst may be x itself. They
 // do not allocate, and are safe for concurrent use. ExpShiftSum adds in a
 // fixed order, four partial sums over groups of four elements, documented
 // with it.

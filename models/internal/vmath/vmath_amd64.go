@@ -2,7 +2,11 @@
 
 package vmath
 
-import "golang.org/x/sys/cpu"
+import (
+	"math"
+
+	"golang.org/x/sys/cpu"
+)
 
 // useAsm selects the AVX2+FMA code of vmath_amd64.s. Tests clear it to run
 // the pure-Go code on the same machine.
@@ -26,6 +30,21 @@ func expShiftAVX2(dst, x []float64, shift float64, s *[4]float64) int
 //
 //go:noescape
 func erfAVX2(dst, x []float64)
+
+// tanhAVX2 sets dst[i] = tanh(x[i]) for i < len(dst)&^3, len(x) ≥ len(dst).
+//
+//go:noescape
+func tanhAVX2(dst, x []float64)
+
+// maxAVX2 returns the largest of x[:len(x)&^7], NaNs skipped, or -Inf.
+//
+//go:noescape
+func maxAVX2(x []float64) float64
+
+// scaleAVX2 sets x[i] *= s for i < len(x)&^3.
+//
+//go:noescape
+func scaleAVX2(x []float64, s float64)
 
 // expBlocks sets dst[i] = e^x[i] for the first groups of 4 elements,
 // len(x) == len(dst), and returns how many elements it did.
@@ -79,4 +98,34 @@ func erfBlocks(dst, x []float64) int {
 	n4 := len(dst) &^ 3
 	erfAVX2(dst[:n4], x[:n4])
 	return n4
+}
+
+// tanhBlocks sets dst[i] = tanh(x[i]) for the first groups of 4 elements,
+// len(x) == len(dst), and returns how many elements it did.
+func tanhBlocks(dst, x []float64) int {
+	if !useAsm {
+		return 0
+	}
+	n4 := len(dst) &^ 3
+	tanhAVX2(dst[:n4], x[:n4])
+	return n4
+}
+
+// maxBlocks returns the largest of the first groups of 8 elements of x (or
+// -Inf) and how many elements it looked at.
+func maxBlocks(x []float64) (float64, int) {
+	if !useAsm {
+		return math.Inf(-1), 0
+	}
+	return maxAVX2(x), len(x) &^ 7
+}
+
+// scaleBlocks multiplies the first groups of 4 elements of x by s, and
+// returns how many it did.
+func scaleBlocks(x []float64, s float64) int {
+	if !useAsm {
+		return 0
+	}
+	scaleAVX2(x, s)
+	return len(x) &^ 3
 }

@@ -318,3 +318,130 @@ finish:
 done:
 	VZEROUPPER
 	RET
+
+CONST4(tanhClamp, $0x4059000000000000) // 100
+CONST4(tanhSmall, $0x3fe4000000000000) // 0.625
+CONST4(tanhOne, $0x3ff0000000000000)   // 1
+CONST4(tanhTwo, $0x4000000000000000)   // 2
+CONST4(tanhP0, $0xbfeedc5baafd6f4b)
+CONST4(tanhP1, $0xc058d26a0e26682d)
+CONST4(tanhP2, $0xc0993ac030580563)
+CONST4(tanhQ0, $0x405c33f28a581b86)
+CONST4(tanhQ1, $0x40a176fa0e5535fa)
+CONST4(tanhQ2, $0x40b2ec102442040c)
+
+// func tanhAVX2(dst, x []float64)
+//
+// tanh.go's tanhFrom on 4 lanes, with e = e^min(2|x|, 100) by EXP: both of
+// its forms computed and blended by the lanes' |x| < 0.625, one division.
+// Y12 = x, Y7 = z = |x|, Y8 = z < 0.625, Y9 = s = z².
+TEXT ·tanhAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	ANDQ $~3, CX
+	MOVQ x_base+24(FP), SI
+	LEAQ ·expTable(SB), BX
+	XORQ DX, DX
+
+tanhLoop:
+	CMPQ      DX, CX
+	JAE       tanhDone
+	VMOVUPD   (SI)(DX*8), Y12
+	VANDPD    absMask<>(SB), Y12, Y7
+	VADDPD    Y7, Y7, Y0
+	VMINPD    tanhClamp<>(SB), Y0, Y0
+	EXP
+	VCMPPD    $0x11, tanhSmall<>(SB), Y7, Y8
+	VMULPD    Y7, Y7, Y9
+	// num = z·s·P(s) or 2
+	VMULPD    tanhP0<>(SB), Y9, Y10
+	VADDPD    tanhP1<>(SB), Y10, Y10
+	VMULPD    Y9, Y10, Y10
+	VADDPD    tanhP2<>(SB), Y10, Y10
+	VMULPD    Y9, Y7, Y11
+	VMULPD    Y10, Y11, Y11
+	VMOVUPD   tanhTwo<>(SB), Y13
+	VBLENDVPD Y8, Y11, Y13, Y11
+	// den = Q(s) or e + 1
+	VADDPD    tanhQ0<>(SB), Y9, Y10
+	VMULPD    Y9, Y10, Y10
+	VADDPD    tanhQ1<>(SB), Y10, Y10
+	VMULPD    Y9, Y10, Y10
+	VADDPD    tanhQ2<>(SB), Y10, Y10
+	VADDPD    tanhOne<>(SB), Y5, Y5
+	VBLENDVPD Y8, Y10, Y5, Y10
+	// q = num/den; r = z + q or 1 − q, given the sign of x
+	VDIVPD    Y10, Y11, Y11
+	VADDPD    Y11, Y7, Y10
+	VMOVUPD   tanhOne<>(SB), Y13
+	VSUBPD    Y11, Y13, Y13
+	VBLENDVPD Y8, Y10, Y13, Y10
+	VANDPD    signMask<>(SB), Y12, Y13
+	VORPD     Y13, Y10, Y10
+	// NaN lanes: x itself
+	VCMPPD    $3, Y12, Y12, Y13
+	VBLENDVPD Y13, Y12, Y10, Y10
+	VMOVUPD   Y10, (DI)(DX*8)
+	ADDQ      $4, DX
+	JMP       tanhLoop
+
+tanhDone:
+	VZEROUPPER
+	RET
+
+CONST4(negInf, $0xfff0000000000000)
+
+// func maxAVX2(x []float64) float64
+//
+// The largest of x[:len(x)&^7], NaNs skipped, -Inf if none: two accumulators
+// of 4 lanes, each step acc = x > acc ? x : acc (VMAXPD with x first returns
+// its second operand, acc, when x is NaN).
+TEXT ·maxAVX2(SB), NOSPLIT, $0-32
+	MOVQ    x_base+0(FP), SI
+	MOVQ    x_len+8(FP), CX
+	ANDQ    $~7, CX
+	VMOVUPD negInf<>(SB), Y0
+	VMOVAPD Y0, Y1
+	XORQ    DX, DX
+
+maxLoop:
+	CMPQ    DX, CX
+	JAE     maxDone
+	VMOVUPD (SI)(DX*8), Y2
+	VMOVUPD 32(SI)(DX*8), Y3
+	VMAXPD  Y0, Y2, Y0
+	VMAXPD  Y1, Y3, Y1
+	ADDQ    $8, DX
+	JMP     maxLoop
+
+maxDone:
+	VMAXPD       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPD       X1, X0, X0
+	VUNPCKHPD    X0, X0, X1
+	VMAXPD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func scaleAVX2(x []float64, s float64)
+//
+// x[i] *= s for i < len(x)&^3.
+TEXT ·scaleAVX2(SB), NOSPLIT, $0-32
+	MOVQ         x_base+0(FP), DI
+	MOVQ         x_len+8(FP), CX
+	ANDQ         $~3, CX
+	VBROADCASTSD s+24(FP), Y1
+	XORQ         DX, DX
+
+scaleLoop:
+	CMPQ    DX, CX
+	JAE     scaleDone
+	VMULPD  (DI)(DX*8), Y1, Y2
+	VMOVUPD Y2, (DI)(DX*8)
+	ADDQ    $4, DX
+	JMP     scaleLoop
+
+scaleDone:
+	VZEROUPPER
+	RET

@@ -1,0 +1,55 @@
+package vmath
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestMaxScale checks Max and Scale against plain loops for every length up
+// to 40 (whole and partial groups), with NaNs, infinities and the maximum at
+// every position, with the assembly and without.
+func TestMaxScale(t *testing.T) {
+	check := func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(41, 42))
+		for n := 0; n <= 40; n++ {
+			for trial := range 20 {
+				x := make([]float64, n)
+				for i := range x {
+					x[i] = rng.NormFloat64() * 10
+					switch rng.IntN(12) {
+					case 0:
+						x[i] = math.NaN()
+					case 1:
+						x[i] = math.Inf(-1)
+					}
+				}
+				if n > 0 && trial%4 == 0 {
+					x[trial%n] = 1e300 // the maximum anywhere
+				}
+				want := math.Inf(-1)
+				for _, v := range x {
+					if v > want {
+						want = v
+					}
+				}
+				if got := Max(x); got != want {
+					t.Fatalf("Max(%v) = %v; want %v", x, got, want)
+				}
+				s := rng.NormFloat64()
+				y := append([]float64(nil), x...)
+				Scale(y, s)
+				for i := range x {
+					if w := x[i] * s; !sameSum(y[i], w) {
+						t.Fatalf("Scale: x[%d] = %v · %v gave %v; want %v", i, x[i], s, y[i], w)
+					}
+				}
+			}
+		}
+		if got := Max([]float64{math.NaN(), math.NaN()}); !math.IsInf(got, -1) {
+			t.Errorf("Max(NaN, NaN) = %v; want -Inf", got)
+		}
+	}
+	t.Run("asm", check)
+	withGo(func() { t.Run("go", check) })
+}
