@@ -42,41 +42,81 @@ func (ln *LayerNorm) Forward(y, x *mat.Dense) {
 		ln.xhat = mat.NewDense(n, ln.D, nil)
 		ln.rstd = make([]float64, n)
 	}
-	xr, yr, hr := Raw(x), Raw(y), Raw(ln.xhat)
-	for i := 0; i < n; i++ {
-		ln.rstd[i] = ln.normRow(yr.Data[i*yr.Stride:i*yr.Stride+ln.D], hr.Data[i*hr.Stride:i*hr.Stride+ln.D], xr.Data[i*xr.Stride:i*xr.Stride+ln.D])
-	}
+	ln.normRows(Raw(y), Raw(ln.xhat), Raw(x), ln.rstd)
 }
 
 // Apply normalises each row of x (N, D) into y like Forward, but keeps
 // nothing for Backward: for inference, such as a streaming Step, that must
 // not disturb the activations of the last Forward. y may be x.
 func (ln *LayerNorm) Apply(y, x General) {
-	for i := 0; i < x.Rows; i++ {
-		row := y.Data[i*y.Stride : i*y.Stride+ln.D]
-		ln.normRow(row, row, x.Data[i*x.Stride:i*x.Stride+ln.D])
+	ln.normRows(y, y, x, nil)
+}
+
+// normRows writes xhat = (x − mean)·rstd and y = xhat ⊙ γ + β for every row
+// of x, and rstd = 1/√(var + ε) of each row into rstd unless it is nil.
+// xhat may be y, and y may be x. Rows go four at a time: each row's sums
+// are still added in order, one chain per row, so that the four chains
+// overlap without changing a result.
+func (ln *LayerNorm) normRows(y, xhat, x General, rstd []float64) {
+	i := 0
+	for ; i+4 <= x.Rows; i += 4 {
+		var r [4][]float64
+		for k := range r {
+			r[k] = x.Data[(i+k)*x.Stride:][:ln.D]
+		}
+		var mean, variance [4]float64
+		for j := range r[0] {
+			mean[0] += r[0][j]
+			mean[1] += r[1][j]
+			mean[2] += r[2][j]
+			mean[3] += r[3][j]
+		}
+		for k := range mean {
+			mean[k] /= float64(ln.D)
+		}
+		for j := range r[0] {
+			d0, d1, d2, d3 := r[0][j]-mean[0], r[1][j]-mean[1], r[2][j]-mean[2], r[3][j]-mean[3]
+			variance[0] += float64(d0 * d0)
+			variance[1] += float64(d1 * d1)
+			variance[2] += float64(d2 * d2)
+			variance[3] += float64(d3 * d3)
+		}
+		for k := range r {
+			rs := ln.scaleRow(y, xhat, i+k, r[k], mean[k], variance[k])
+			if rstd != nil {
+				rstd[i+k] = rs
+			}
+		}
+	}
+	for ; i < x.Rows; i++ {
+		row := x.Data[i*x.Stride:][:ln.D]
+		mean := 0.0
+		for _, v := range row {
+			mean += v
+		}
+		mean /= float64(ln.D)
+		variance := 0.0
+		for _, v := range row {
+			variance += float64((v - mean) * (v - mean))
+		}
+		rs := ln.scaleRow(y, xhat, i, row, mean, variance)
+		if rstd != nil {
+			rstd[i] = rs
+		}
 	}
 }
 
-// normRow writes xhat = (x − mean)·rstd and y = xhat ⊙ γ + β for one row
-// and returns rstd = 1/√(var + ε). xhat may be y, and y may be x.
-func (ln *LayerNorm) normRow(y, xhat, x []float64) float64 {
-	mean := 0.0
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(ln.D)
-	variance := 0.0
-	for _, v := range x {
-		variance += (v - mean) * (v - mean)
-	}
-	variance /= float64(ln.D)
+// scaleRow finishes row i of normRows given its mean and the sum of its
+// squared deviations, and returns rstd.
+func (ln *LayerNorm) scaleRow(y, xhat General, i int, x []float64, mean, sumSq float64) float64 {
+	variance := sumSq / float64(ln.D)
 	rstd := 1 / math.Sqrt(variance+ln.Eps)
 	g, b := ln.Weight.Data(), ln.Bias.Data()
+	yr, hr := y.Data[i*y.Stride:][:len(x)], xhat.Data[i*xhat.Stride:][:len(x)]
 	for j, v := range x {
 		h := (v - mean) * rstd
-		xhat[j] = h
-		y[j] = h*g[j] + b[j]
+		hr[j] = h
+		yr[j] = float64(h*g[j]) + b[j]
 	}
 	return rstd
 }
