@@ -47,6 +47,9 @@ const progressVersion = 1
 // a nil *Progress reads as empty progress.
 type Progress struct {
 	dir string
+	// keep is set when the file could not be read and could not be moved
+	// aside either: Save must move it aside before replacing it.
+	keep bool
 
 	mu      sync.Mutex
 	lessons map[string]*lessonProgress
@@ -88,12 +91,13 @@ func DefaultProgressDir() string {
 type CorruptProgressError struct {
 	Path    string // the progress file
 	MovedTo string // where it is now; "" if it could not be moved
+	MoveErr error  // why it could not be moved, if it could not
 	Err     error  // what was wrong with it
 }
 
 func (e *CorruptProgressError) Error() string {
 	if e.MovedTo == "" {
-		return fmt.Sprintf("your progress file %s is damaged (%v) and could not be moved aside; starting with empty progress, which will replace it when saved", e.Path, e.Err)
+		return fmt.Sprintf("your progress file %s is damaged (%v) and could not be moved aside (%v); seqlab started with empty progress and will not save over the file until it can move it aside", e.Path, e.Err, e.MoveErr)
 	}
 	return fmt.Sprintf("your progress file %s was damaged (%v); it was moved to %s and seqlab started with empty progress", e.Path, e.Err, e.MovedTo)
 }
@@ -105,29 +109,35 @@ func (e *CorruptProgressError) Unwrap() error { return e.Err }
 // error:
 //
 //   - a missing file is empty progress, without an error;
-//   - a damaged file (not JSON, or not progress) is renamed to
+//   - a damaged file (not JSON, or not progress), or one that cannot be
+//     read (a directory, a file without read permission), is renamed to
 //     progress.json.corrupt-<time>, and LoadProgress returns empty progress
-//     and a *CorruptProgressError that says so;
-//   - a file that cannot be read gives empty progress and the error.
+//     and a *CorruptProgressError that says so. If it cannot be renamed
+//     either, it is left where it is, and Save refuses to replace it until
+//     it can move it aside: a damaged file is never overwritten.
 func LoadProgress(dir string) (*Progress, error) {
 	if dir == "" {
 		dir = DefaultProgressDir()
 	}
 	p := &Progress{dir: dir, lessons: map[string]*lessonProgress{}}
 	path := p.Path()
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return p, nil
 	}
 	if err != nil {
-		return p, fmt.Errorf("cannot read your progress (%w); starting with empty progress", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is in the message already
+		}
+		return p, p.moveAside(fmt.Errorf("it cannot be read: %w", err))
 	}
 	var f progressJSON
 	if err := json.Unmarshal(data, &f); err != nil {
-		return p, moveAside(path, err)
+		return p, p.moveAside(err)
 	}
 	if len(data) > 0 && f.Version == 0 {
-		return p, moveAside(path, errors.New("it has no version"))
+		return p, p.moveAside(errors.New("it has no version"))
 	}
 	for slug, l := range f.Lessons {
 		lp := p.lesson(slug)
@@ -142,10 +152,26 @@ func LoadProgress(dir string) (*Progress, error) {
 	return p, nil
 }
 
-// moveAside renames a damaged progress file out of the way and returns the
-// error that says so.
-func moveAside(path string, why error) error {
-	e := &CorruptProgressError{Path: path, Err: why}
+// readFile and rename are os.ReadFile and os.Rename; tests replace them to
+// make a file unreadable or immovable, even for root.
+var (
+	readFile = os.ReadFile
+	rename   = os.Rename
+)
+
+// moveAside renames the damaged progress file out of the way and returns
+// the error that says so. If it cannot, p keeps the file from being
+// replaced.
+func (p *Progress) moveAside(why error) error {
+	e := &CorruptProgressError{Path: p.Path(), Err: why}
+	e.MovedTo, e.MoveErr = moveAside(e.Path)
+	p.keep = e.MovedTo == ""
+	return e
+}
+
+// moveAside renames a file to path.corrupt-<time> (with -2, -3, ... if
+// that is taken) and returns where it went.
+func moveAside(path string) (string, error) {
 	stamp := time.Now().Format("20060102-150405")
 	for i := 1; i < 100; i++ {
 		to := path + ".corrupt-" + stamp
@@ -155,12 +181,16 @@ func moveAside(path string, why error) error {
 		if _, err := os.Lstat(to); err == nil {
 			continue
 		}
-		if err := os.Rename(path, to); err == nil {
-			e.MovedTo = to
+		if err := rename(path, to); err != nil {
+			var le *os.LinkError
+			if errors.As(err, &le) {
+				err = le.Err
+			}
+			return "", err
 		}
-		break
+		return to, nil
 	}
-	return e
+	return "", errors.New("there are too many damaged copies already")
 }
 
 // Path returns the progress file's path.
@@ -358,12 +388,23 @@ func (p *Progress) FirstUnfinished() string {
 }
 
 // Save writes the progress to its file, creating the directory if needed.
-// The write is atomic: a failed save leaves the old file as it was.
+// The write is atomic: a failed save leaves the old file as it was. A
+// damaged file LoadProgress could not move aside is moved aside now, and if
+// it still cannot be, Save fails rather than replace it.
 func (p *Progress) Save() error {
 	if p == nil {
 		return errors.New("no progress to save")
 	}
 	p.mu.Lock()
+	if p.keep {
+		if _, err := os.Lstat(p.Path()); err == nil {
+			if _, err := moveAside(p.Path()); err != nil {
+				p.mu.Unlock()
+				return fmt.Errorf("cannot save your progress: %s is damaged and could not be moved aside (%v), so it is not replaced; move it away and seqlab will save your progress", p.Path(), err)
+			}
+		}
+		p.keep = false
+	}
 	f := progressJSON{Version: progressVersion, Lessons: map[string]lessonProgressJSON{}}
 	for slug, lp := range p.lessons {
 		var l lessonProgressJSON
@@ -390,7 +431,7 @@ func (p *Progress) Save() error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	}); err != nil {
-		return fmt.Errorf("cannot save your progress to %s: %w", p.Path(), err)
+		return fmt.Errorf("cannot save your progress to %s: %w; the progress saved before is as it was", p.Path(), err)
 	}
 	return nil
 }

@@ -3,12 +3,15 @@ package lessons
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/seqlab/seqlab/internal/atomicfile"
 	"github.com/seqlab/seqlab/notebook"
 )
 
@@ -144,13 +147,41 @@ func TestProgressFinished(t *testing.T) {
 	}
 }
 
+// savedProgress is a progress file as Save writes it, with lesson 1 begun.
+func savedProgress(t *testing.T) string {
+	t.Helper()
+	p, _ := LoadProgress(t.TempDir())
+	code, exercises := lessonOne(t)
+	p.MarkRun("neurons", code[0])
+	p.MarkPassed("neurons", exercises[0])
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(p.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
 func TestProgressCorrupt(t *testing.T) {
+	saved := savedProgress(t)
 	for _, tc := range []struct{ desc, content string }{
 		{"not JSON", "{\"version\": 1, \"lessons\": {"},
 		{"empty", ""},
 		{"wrong shape", `{"version": 1, "lessons": {"neurons": {"ran": "all"}}}`},
 		{"no version", `{"lessons": {}}`},
 		{"null", `null`},
+		{"truncated", saved[:len(saved)/2]},
+		{"truncated to one byte", saved[:1]},
+		{"version a string", `{"version": "1", "lessons": {}}`},
+		{"lessons a list", `{"version": 1, "lessons": ["neurons"]}`},
+		{"cells as strings", `{"version": 1, "lessons": {"neurons": {"ran": ["1"]}}}`},
+		{"exercises as numbers", `{"version": 1, "lessons": {"neurons": {"passed": [1]}}}`},
+		{"finished not a time", `{"version": 1, "lessons": {"neurons": {"finished": "yesterday"}}}`},
+		{"a list", `[1, 2, 3]`},
+		{"binary", "\x00\x01\xff\xfe seqlab"},
+		{"zeros", strings.Repeat("\x00", 4096)}, // what a crash can leave of a file
 	} {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "progress.json")
@@ -204,18 +235,152 @@ func TestProgressCorrupt(t *testing.T) {
 	}
 }
 
+// A file that cannot be read is moved aside like a damaged one: kept, and
+// out of the way of the next save.
 func TestProgressUnreadable(t *testing.T) {
+	saved := savedProgress(t)
+	check := func(t *testing.T, dir string, want string) *CorruptProgressError {
+		t.Helper()
+		p, err := LoadProgress(dir)
+		var ce *CorruptProgressError
+		if p == nil || !errors.As(err, &ce) || ce.MovedTo == "" {
+			t.Fatalf("LoadProgress of an unreadable file = %v, %v; want empty progress and a *CorruptProgressError", p, err)
+		}
+		if p.Fraction("neurons") != 0 {
+			t.Error("the progress returned is not empty")
+		}
+		path := filepath.Join(dir, "progress.json")
+		msg := "your progress file " + path + " was damaged (it cannot be read: " + want + "); it was moved to " + ce.MovedTo + " and seqlab started with empty progress"
+		if err.Error() != msg {
+			t.Errorf("the error is\n%s\nwant\n%s", err, msg)
+		}
+		p.MarkPassed("neurons", "neuron")
+		if err := p.Save(); err != nil {
+			t.Fatalf("Save after an unreadable file: %v", err)
+		}
+		if q, err := LoadProgress(dir); err != nil || !q.Passed("neurons", "neuron") {
+			t.Errorf("reloading after the save: %v", err)
+		}
+		return ce
+	}
+
+	t.Run("directory", func(t *testing.T) {
+		dir := t.TempDir()
+		// A directory where the file should be cannot be read as a file.
+		if err := os.MkdirAll(filepath.Join(dir, "progress.json", "inside"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		ce := check(t, dir, "is a directory")
+		if fi, err := os.Stat(filepath.Join(ce.MovedTo, "inside")); err != nil || !fi.IsDir() {
+			t.Errorf("the directory was not moved whole: %v", err)
+		}
+	})
+	t.Run("no permission", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("running as root, who can read any file; the permission denied (hook) case covers it")
+		}
+		dir := t.TempDir()
+		path := filepath.Join(dir, "progress.json")
+		os.WriteFile(path, []byte(saved), 0o000)
+		ce := check(t, dir, "permission denied")
+		os.Chmod(ce.MovedTo, 0o644)
+		if got, _ := os.ReadFile(ce.MovedTo); string(got) != saved {
+			t.Errorf("the unreadable file was not kept whole: %q", got)
+		}
+	})
+	for _, e := range []error{syscall.EACCES, syscall.EIO} {
+		t.Run(e.Error()+" (hook)", func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "progress.json")
+			os.WriteFile(path, []byte(saved), 0o644)
+			defer func(f func(string) ([]byte, error)) { readFile = f }(readFile)
+			failed := false
+			readFile = func(name string) ([]byte, error) {
+				if name == path && !failed { // once: the reload after the save reads
+					failed = true
+					return nil, &fs.PathError{Op: "read", Path: name, Err: e}
+				}
+				return os.ReadFile(name)
+			}
+			ce := check(t, dir, e.Error())
+			if got, _ := os.ReadFile(ce.MovedTo); string(got) != saved {
+				t.Errorf("the unreadable file was not kept whole: %q", got)
+			}
+		})
+	}
+}
+
+// A damaged file that cannot be moved aside is never replaced: Save
+// refuses until it can move it.
+func TestProgressCannotMoveAside(t *testing.T) {
 	dir := t.TempDir()
-	// A directory where the file should be cannot be read as a file.
-	if err := os.Mkdir(filepath.Join(dir, "progress.json"), 0o755); err != nil {
-		t.Fatal(err)
+	path := filepath.Join(dir, "progress.json")
+	const damaged = `{"version": 1, "lessons": {`
+	os.WriteFile(path, []byte(damaged), 0o644)
+	defer func(f func(string, string) error) { rename = f }(rename)
+	rename = func(from, to string) error {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EPERM}
 	}
 	p, err := LoadProgress(dir)
-	if p == nil || err == nil || !strings.Contains(err.Error(), "empty progress") {
-		t.Errorf("LoadProgress of an unreadable file = %v, %v", p, err)
+	var ce *CorruptProgressError
+	if p == nil || !errors.As(err, &ce) || ce.MovedTo != "" {
+		t.Fatalf("LoadProgress = %v, %v", p, err)
 	}
-	if err := p.Save(); err == nil {
-		t.Error("Save over a directory succeeded")
+	want := "your progress file " + path + " is damaged (unexpected end of JSON input) and could not be moved aside (operation not permitted); seqlab started with empty progress and will not save over the file until it can move it aside"
+	if err.Error() != want {
+		t.Errorf("the error is\n%s\nwant\n%s", err, want)
+	}
+	p.MarkPassed("neurons", "neuron")
+	err = p.Save()
+	want = "cannot save your progress: " + path + " is damaged and could not be moved aside (operation not permitted), so it is not replaced; move it away and seqlab will save your progress"
+	if err == nil || err.Error() != want {
+		t.Errorf("Save over the damaged file: %v; want %q", err, want)
+	}
+	if got, _ := os.ReadFile(path); string(got) != damaged {
+		t.Fatalf("Save replaced the damaged file with %q", got)
+	}
+	// Once it can be moved, Save moves it and saves.
+	rename = os.Rename
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	moved, _ := filepath.Glob(path + ".corrupt-*")
+	if len(moved) != 1 {
+		t.Fatalf("after the save, the damaged copies are %v; want one", moved)
+	}
+	if got, _ := os.ReadFile(moved[0]); string(got) != damaged {
+		t.Errorf("the damaged copy holds %q", got)
+	}
+	if q, err := LoadProgress(dir); err != nil || !q.Passed("neurons", "neuron") {
+		t.Errorf("reloading after the save: %v", err)
+	}
+}
+
+// A failed save (a full disk) says so and leaves the saved progress as it
+// was.
+func TestProgressSaveFails(t *testing.T) {
+	dir := t.TempDir()
+	saved := savedProgress(t)
+	path := filepath.Join(dir, "progress.json")
+	os.WriteFile(path, []byte(saved), 0o644)
+	p, err := LoadProgress(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.MarkPassed("neurons", "another")
+	restore := atomicfile.Inject(atomicfile.Fault{Dir: dir, Write: syscall.ENOSPC})
+	err = p.Save()
+	restore()
+	want := "cannot save your progress to " + path + ": writing the new contents failed: the disk is full (no space left on device); the progress saved before is as it was"
+	if err == nil || err.Error() != want || !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("Save onto a full disk: %v; want %q", err, want)
+	}
+	if got, _ := os.ReadFile(path); string(got) != saved {
+		t.Errorf("the failed save changed the file to %q", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("the failed save left %d files; want only progress.json", len(entries))
 	}
 }
 

@@ -7,7 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/seqlab/seqlab/internal/atomicfile"
 )
 
 func mustParse(t *testing.T, s string) *Notebook {
@@ -177,6 +180,70 @@ func TestSaveFailures(t *testing.T) {
 		}
 		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o640 {
 			t.Errorf("after the failed save, %s has mode %v (%v); want 0640", path, fi.Mode(), err)
+		}
+		onlyFiles(t, dir, "n.md")
+	})
+
+	// The system's own errors, injected into internal/atomicfile (which
+	// Save writes through) where a test cannot cause them: a full disk, and
+	// a read-only folder for a test running as root.
+	for _, tc := range []struct {
+		name  string
+		fault atomicfile.Fault
+		is    error
+		cause string
+	}{
+		{"disk full", atomicfile.Fault{Write: syscall.ENOSPC, After: 10}, syscall.ENOSPC, "writing the new contents failed: the disk is full (no space left on device)"},
+		{"quota", atomicfile.Fault{Write: syscall.EDQUOT}, syscall.EDQUOT, "writing the new contents failed: your disk quota is used up (disk quota exceeded)"},
+		{"read-only folder (injected)", atomicfile.Fault{Create: syscall.EACCES}, fs.ErrPermission, "cannot create a file in DIR: permission denied (the folder is read-only, or not yours)"},
+		{"read-only file system", atomicfile.Fault{Create: syscall.EROFS}, syscall.EROFS, "cannot create a file in DIR: the file system is read-only"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "n.md")
+			const old = "the old notebook\n"
+			if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			tc.fault.Dir = dir
+			restore := atomicfile.Inject(tc.fault)
+			err := nb.Save(path, true)
+			restore()
+			want := "save " + path + ": " + strings.ReplaceAll(tc.cause, "DIR", dir) + "; the file on disk is as it was and the notebook is still in memory, so nothing was lost"
+			if err == nil || err.Error() != want || !errors.Is(err, tc.is) {
+				t.Errorf("Save error = %v; want %q wrapping %v", err, want, tc.is)
+			}
+			if got, _ := os.ReadFile(path); string(got) != old {
+				t.Errorf("after the failed save, %s holds %q; want the old %q", path, got, old)
+			}
+			onlyFiles(t, dir, "n.md")
+			if nb.Path != "before.md" || len(nb.Cells) != 1 || nb.Cells[0].Source != "x := 1" {
+				t.Errorf("a failed Save changed the notebook in memory: Path %q, cells %v", nb.Path, cellsOf(nb))
+			}
+		})
+	}
+
+	t.Run("read-only folder", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("running as root, for whom a read-only folder does not stop a write; the injected case covers it")
+		}
+		dir := t.TempDir()
+		path := filepath.Join(dir, "n.md")
+		const old = "the old notebook\n"
+		if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(dir, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(dir, 0o755)
+		err := nb.Save(path, true)
+		want := "save " + path + ": cannot create a file in " + dir + ": permission denied (the folder is read-only, or not yours); the file on disk is as it was and the notebook is still in memory, so nothing was lost"
+		if err == nil || err.Error() != want || !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("Save into a read-only folder: %v; want %q", err, want)
+		}
+		if got, _ := os.ReadFile(path); string(got) != old {
+			t.Errorf("after the failed save, %s holds %q", path, got)
 		}
 		onlyFiles(t, dir, "n.md")
 	})

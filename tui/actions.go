@@ -2,9 +2,12 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/seqlab/seqlab/lessons"
@@ -180,18 +183,11 @@ func (m *Model) saveChecked(check bool) bool {
 		return false
 	}
 	if check && p.changedOnDisk() {
-		m.writeRecovery()
-		m.dialog = changedDialog(p)
+		m.dialog = changedDialog(p, m.writeRecovery())
 		return false
 	}
-	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
-		m.writeRecovery()
-		m.flash(fmt.Sprintf("could not save: %v. Your work is still here (and in the recovery file); ctrl+p → Save as… saves elsewhere", err), true)
-		return false
-	}
-	if err := p.nb.Save(p.path, true); err != nil {
-		m.writeRecovery()
-		m.flash(err.Error()+". ctrl+p → Save as… saves elsewhere", true)
+	if err := writeNotebook(p.nb, p.path); err != nil {
+		m.saveFailed(p.path, err)
 		return false
 	}
 	p.dirty = false
@@ -199,6 +195,121 @@ func (m *Model) saveChecked(check bool) bool {
 	removeRecovery(m.opts.StateDir, p.path)
 	m.flash("saved "+p.path, false)
 	return true
+}
+
+// writeNotebook saves nb to path, creating its folder if needed. On error
+// the file at path is as it was.
+func writeNotebook(nb *notebook.Notebook, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("save %s: cannot create its folder: %w; no file was written and the notebook is still in memory, so nothing was lost", path, err)
+	}
+	return nb.Save(path, true) // its errors say what was kept
+}
+
+// saveAs saves the notebook to another file, which becomes the notebook's
+// file from then on (a lesson saved elsewhere is a notebook of its own). An
+// existing file there is replaced only with replace; otherwise the user is
+// asked first.
+func (m *Model) saveAs(path string, replace bool) bool {
+	p := m.nb
+	if p == nil {
+		return false
+	}
+	p.stopEdit()
+	if abs(path) == abs(p.path) {
+		return m.save()
+	}
+	if _, err := os.Stat(path); err == nil && !replace {
+		m.dialog = replaceDialog(p, path)
+		return false
+	}
+	if err := writeNotebook(p.nb, path); err != nil {
+		m.saveFailed(path, err) // the notebook keeps its file name, and its recovery file
+		return false
+	}
+	removeRecovery(m.opts.StateDir, p.path) // the changes are saved, elsewhere
+	p.path, p.lesson, p.title = path, "", filepath.Base(path)
+	p.dirty = false
+	p.stampDisk()
+	m.indexExercises()
+	m.flash("saved "+path, false)
+	return true
+}
+
+func abs(path string) string {
+	if a, err := filepath.Abs(path); err == nil {
+		return a
+	}
+	return path
+}
+
+// replaceDialog asks before Save as… replaces an existing file.
+func replaceDialog(p *notebookPane, path string) *dialog {
+	return &dialog{
+		text: fmt.Sprintf("%s already exists. Replace it with this notebook?", path),
+		choices: []choice{
+			{[]string{"y"}, "replace it", func(m *Model) tea.Cmd {
+				m.saveAs(path, true)
+				return nil
+			}},
+			{[]string{"n", "esc"}, "choose another name…", func(m *Model) tea.Cmd {
+				d := saveAsDialog(p)
+				d.input = path
+				m.dialog = d
+				return nil
+			}},
+		},
+	}
+}
+
+// saveFailed tells the user that saving to path failed: why, that nothing
+// was lost and where the changes are, and what to do. It writes the
+// recovery file first, so that the message can say whether the changes are
+// in it. The notebook stays unsaved.
+func (m *Model) saveFailed(path string, err error) {
+	recErr := m.writeRecovery()
+	name := filepath.Base(path)
+
+	// why is short: the note line is one line of the terminal's width.
+	why, advice := "", "Save elsewhere with Save as… (s), or fix the problem and try again (r)."
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		why = "disk full"
+		advice = "Free some space and try again (r), or save elsewhere with Save as… (s)."
+	case errors.Is(err, syscall.EDQUOT):
+		why = "disk quota used up"
+		advice = "Free some space and try again (r), or save elsewhere with Save as… (s)."
+	case errors.Is(err, syscall.EROFS):
+		why = "read-only disk"
+		advice = "Save elsewhere with Save as… (s)."
+	case errors.Is(err, fs.ErrPermission):
+		why = "folder read-only"
+		advice = "Save elsewhere with Save as… (s), for example in your home folder."
+	}
+	kept := "Your changes are still here, and in the recovery file."
+	if recErr != nil {
+		kept = fmt.Sprintf("Your changes are still here, but only here: the recovery file could not be written either (%v). Do not quit before they are saved.", recErr)
+	}
+
+	note := "not saved"
+	if why != "" {
+		note += " (" + why + ")"
+	}
+	m.flash(note+"; changes kept; save elsewhere: ctrl+p → Save as…", true)
+	m.dialog = &dialog{
+		text: fmt.Sprintf("Could not save %s.\n\n%v.\n\n%s %s", name, err, kept, advice),
+		choices: []choice{
+			{[]string{"s"}, "save elsewhere (Save as…)", func(m *Model) tea.Cmd {
+				m.dialog = saveAsDialog(m.nb)
+				return nil
+			}},
+			{[]string{"r"}, "try again", func(m *Model) tea.Cmd {
+				m.save()
+				return nil
+			}},
+			{[]string{"esc"}, "close (the notebook stays unsaved)", func(m *Model) tea.Cmd { return nil }},
+		},
+	}
 }
 
 func (m *Model) stepLesson(delta int) tea.Cmd {
@@ -229,7 +340,9 @@ func (m *Model) stepLesson(delta int) tea.Cmd {
 func (m *Model) switchToLesson(slug string) tea.Cmd {
 	if m.nb != nil && m.nb.dirty {
 		if m.nb.lesson != "" {
-			m.save()
+			if !m.save() {
+				return nil // the save said why; the lesson stays open, changes and all
+			}
 		} else {
 			m.dialog = switchDialog(m.nb, slug)
 			return nil

@@ -313,6 +313,14 @@ func TestSaveFailsThenSaveAs(t *testing.T) {
 	if !h.m.nb.dirty || !h.m.noteErr || !strings.Contains(h.m.note, "Save as") {
 		t.Fatalf("failed save: dirty %v, note %q", h.m.nb.dirty, h.m.note)
 	}
+	// The failure is explained in a dialog; esc closes it, the note stays.
+	if h.m.dialog == nil || !strings.Contains(h.screen(), "Could not save nb.md") {
+		t.Fatalf("no dialog for the failed save:\n%s", h.screen())
+	}
+	h.keys("esc")
+	if h.m.dialog != nil || !h.m.nb.dirty || !strings.Contains(h.m.note, "Save as") {
+		t.Fatalf("after esc: dialog %v, dirty %v, note %q", h.m.dialog != nil, h.m.nb.dirty, h.m.note)
+	}
 	other := filepath.Join(dir, "elsewhere.md")
 	h.keys("ctrl+p", "type:save as", "enter")
 	if h.m.dialog == nil || !h.m.dialog.asks {

@@ -25,6 +25,12 @@
 // a recovery file in the state directory (recovery.go); saving removes it,
 // and opening a notebook whose recovery file differs offers it back.
 // Lessons are edited in the learner's own copy under the state directory.
+// A save that fails (a read-only folder, a full disk) leaves the file on
+// disk as it was, keeps the notebook unsaved with its changes written to
+// the recovery file, and says why in a dialog that offers Save as… and a
+// retry (actions.go); a file changed on disk since it was opened is not
+// overwritten without asking; and quitting without saving when even the
+// recovery file cannot be written asks again.
 //
 // # Testing
 //

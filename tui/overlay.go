@@ -108,7 +108,29 @@ func quitDialog(p *notebookPane) *dialog {
 				return nil
 			}},
 			{[]string{"n"}, "quit without saving (kept in the recovery file)", func(m *Model) tea.Cmd {
-				m.writeRecovery()
+				if err := m.writeRecovery(); err != nil {
+					m.dialog = quitUnkeptDialog(p, err)
+					return nil
+				}
+				m.quitting = true
+				return tea.Quit
+			}},
+			{[]string{"esc", "c"}, "cancel", func(m *Model) tea.Cmd { return nil }},
+		},
+	}
+}
+
+// quitUnkeptDialog asks again before quitting when the changes could not
+// be written to the recovery file: quitting would lose them.
+func quitUnkeptDialog(p *notebookPane, err error) *dialog {
+	return &dialog{
+		text: fmt.Sprintf("Your changes could not be written to the recovery file (%v). If you quit now, they are lost.", err),
+		choices: []choice{
+			{[]string{"s"}, "save them elsewhere (Save as…)", func(m *Model) tea.Cmd {
+				m.dialog = saveAsDialog(p)
+				return nil
+			}},
+			{[]string{"Q"}, "quit and lose them", func(m *Model) tea.Cmd {
 				m.quitting = true
 				return tea.Quit
 			}},
@@ -310,14 +332,7 @@ func saveAsDialog(p *notebookPane) *dialog {
 				m.dialog = d
 				return nil
 			}
-			old, lesson := p.path, p.lesson
-			p.path, p.lesson = path, ""
-			if !m.save() {
-				p.path, p.lesson = old, lesson
-				return nil
-			}
-			p.title = filepath.Base(path)
-			m.indexExercises()
+			m.saveAs(path, false)
 			return nil
 		}},
 		{[]string{"esc"}, "cancel", func(m *Model) tea.Cmd { return nil }},
@@ -334,10 +349,15 @@ func expandHome(path string) string {
 	return path
 }
 
-// changedDialog asks before overwriting a file that changed on disk.
-func changedDialog(p *notebookPane) *dialog {
+// changedDialog asks before overwriting a file that changed on disk;
+// recErr is what writing the recovery file gave.
+func changedDialog(p *notebookPane, recErr error) *dialog {
+	kept := "Your version is kept in the recovery file meanwhile."
+	if recErr != nil {
+		kept = fmt.Sprintf("Your version is only here: the recovery file could not be written (%v).", recErr)
+	}
 	return &dialog{
-		text: fmt.Sprintf("%s changed on disk since you opened it (another editor, or another seqlab). Your version is kept in the recovery file meanwhile.", filepath.Base(p.path)),
+		text: fmt.Sprintf("%s changed on disk since you opened it (another editor, or another seqlab). %s", filepath.Base(p.path), kept),
 		choices: []choice{
 			{[]string{"o"}, "overwrite it with your version", func(m *Model) tea.Cmd {
 				m.saveChecked(false)

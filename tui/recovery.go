@@ -37,10 +37,13 @@ func recoveryBase(stateDir, path string) string {
 }
 
 // writeRecovery writes the open notebook's unsaved state, editor included.
-func (m *Model) writeRecovery() {
+// It returns an error (which it also shows) only when there were unsaved
+// changes and writing them failed: nil means they are in the recovery file,
+// or there were none.
+func (m *Model) writeRecovery() error {
 	p := m.nb
 	if p == nil || p.path == "" {
-		return
+		return nil
 	}
 	if p.mode == editMode {
 		if c := p.cell(); c != nil && c.Source != p.editor.Value() {
@@ -49,12 +52,12 @@ func (m *Model) writeRecovery() {
 		}
 	}
 	if !p.dirty {
-		return
+		return nil
 	}
 	base := recoveryBase(m.opts.StateDir, p.path)
 	if err := os.MkdirAll(filepath.Dir(base), 0o700); err != nil {
 		m.flash("autosave failed: "+err.Error()+"; save with ctrl+s", true)
-		return
+		return err
 	}
 	data := p.nb.Markdown(true)
 	err := atomicfile.Write(base+".md", func(w io.Writer) error { _, err := w.Write(data); return err })
@@ -65,6 +68,7 @@ func (m *Model) writeRecovery() {
 	if err != nil {
 		m.flash("autosave failed: "+err.Error()+"; save with ctrl+s", true)
 	}
+	return err
 }
 
 func removeRecovery(stateDir, path string) {

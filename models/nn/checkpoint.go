@@ -90,14 +90,16 @@ func ReadCheckpoint(path, model string, config any) (map[string]Tensor, error) {
 
 	format, ok := meta["format"]
 	if !ok {
-		return nil, fail(`not a seqlab checkpoint: its metadata has no "format" (a seqlab checkpoint has __metadata__ {"format": %q, "model": %q, "config": "<Config as JSON>"})`, CheckpointFormat, model)
+		return nil, fail(`not a seqlab checkpoint: its metadata has no "format", so it has no format version; this seqlab reads %s (a seqlab checkpoint has __metadata__ {"format": %q, "model": %q, "config": "<Config as JSON>"})`, readableFormats(), CheckpointFormat, model)
 	}
 	digits, ok := strings.CutPrefix(format, "seqlab/")
-	version, err := strconv.Atoi(digits)
-	if !ok || err != nil || version < 1 || digits != strconv.Itoa(version) {
-		return nil, fail("not a seqlab checkpoint: its format is %q; seqlab writes %q", format, CheckpointFormat)
+	if !ok {
+		return nil, fail("not a seqlab checkpoint: its format is %q; this seqlab reads %s", format, readableFormats())
 	}
-	if version > checkpointVersion {
+	if !isVersion(digits) {
+		return nil, fail(`its format is %q, which is not a version of seqlab's checkpoint format (they are "seqlab/1", "seqlab/2", ...); this seqlab reads %s`, format, readableFormats())
+	}
+	if version, err := strconv.Atoi(digits); err != nil || version > checkpointVersion {
 		return nil, fail("its format %q is newer than this seqlab understands (%q); upgrade seqlab to read it", format, CheckpointFormat)
 	}
 
@@ -125,6 +127,28 @@ func ReadCheckpoint(path, model string, config any) (map[string]Tensor, error) {
 		return nil, fail("its config %s has more after the JSON object", snippet([]byte(cfg)))
 	}
 	return tensors, nil
+}
+
+// readableFormats names the checkpoint formats this seqlab reads.
+func readableFormats() string {
+	if checkpointVersion == 1 {
+		return fmt.Sprintf("%q", CheckpointFormat)
+	}
+	return fmt.Sprintf("%q to %q", "seqlab/1", CheckpointFormat)
+}
+
+// isVersion reports whether s is a format version: a number from 1 without
+// leading zeros.
+func isVersion(s string) bool {
+	if s == "" || s[0] == '0' {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // isIdent reports whether s is a lower-case Go package name such as "rnn".

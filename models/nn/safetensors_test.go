@@ -492,6 +492,83 @@ func TestReadCheckpointErrors(t *testing.T) {
 	}
 }
 
+// TestReadCheckpointVersions checks that a checkpoint of a format version
+// this seqlab does not read, or of another model kind, is refused with a
+// message naming the version (or kind) it has and the one this seqlab
+// reads.
+func TestReadCheckpointVersions(t *testing.T) {
+	dir := t.TempDir()
+	params := testParams(1)
+	const reads = `; this seqlab reads "seqlab/1"`
+	const notVersion = `, which is not a version of seqlab's checkpoint format (they are "seqlab/1", "seqlab/2", ...)` + reads
+	for _, tc := range []struct {
+		name   string
+		format string // "-": no "format" key
+		model  string // "-": no "model" key
+		want   string // the error after "checkpoint PATH: "; "" for none
+	}{
+		{"current", "seqlab/1", "toy", ""},
+		{"newer", "seqlab/2", "toy", `its format "seqlab/2" is newer than this seqlab understands ("seqlab/1"); upgrade seqlab to read it`},
+		{"much newer", "seqlab/10", "toy", `its format "seqlab/10" is newer than this seqlab understands ("seqlab/1"); upgrade seqlab to read it`},
+		{"newer than an int", "seqlab/99999999999999999999", "toy", `its format "seqlab/99999999999999999999" is newer than this seqlab understands ("seqlab/1"); upgrade seqlab to read it`},
+		{"version 0", "seqlab/0", "toy", `its format is "seqlab/0"` + notVersion},
+		{"version x", "seqlab/x", "toy", `its format is "seqlab/x"` + notVersion},
+		{"leading zero", "seqlab/01", "toy", `its format is "seqlab/01"` + notVersion},
+		{"negative", "seqlab/-1", "toy", `its format is "seqlab/-1"` + notVersion},
+		{"decimal", "seqlab/1.0", "toy", `its format is "seqlab/1.0"` + notVersion},
+		{"no number", "seqlab/", "toy", `its format is "seqlab/"` + notVersion},
+		{"pytorch", "pytorch", "toy", `not a seqlab checkpoint: its format is "pytorch"` + reads},
+		{"pt", "pt", "toy", `not a seqlab checkpoint: its format is "pt"` + reads},
+		{"empty format", "", "toy", `not a seqlab checkpoint: its format is ""` + reads},
+		{"case", "SEQLAB/1", "toy", `not a seqlab checkpoint: its format is "SEQLAB/1"` + reads},
+		{"missing format", "-", "toy", `not a seqlab checkpoint: its metadata has no "format", so it has no format version` + reads +
+			` (a seqlab checkpoint has __metadata__ {"format": "seqlab/1", "model": "toy", "config": "<Config as JSON>"})`},
+		{"other kind", "seqlab/1", "lstm", `it is a checkpoint of model kind "lstm", not "toy"; load it with lstm.Load`},
+		{"unknown kind", "seqlab/1", "GPT-2", `it is a checkpoint of model kind "GPT-2", not "toy"`},
+		{"missing kind", "seqlab/1", "-", `its metadata names no model; want "model": "toy"`},
+		// The version is checked before the kind: a newer file of another
+		// kind asks for an upgrade first.
+		{"newer and other kind", "seqlab/3", "rnn", `its format "seqlab/3" is newer than this seqlab understands ("seqlab/1"); upgrade seqlab to read it`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			meta := map[string]string{"config": `{"Hidden":4}`}
+			if tc.format != "-" {
+				meta["format"] = tc.format
+			}
+			if tc.model != "-" {
+				meta["model"] = tc.model
+			}
+			var buf bytes.Buffer
+			if err := WriteSafetensors(&buf, params, meta); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".safetensors")
+			writeFile(t, path, buf.Bytes())
+			var cfg testConfig
+			tensors, err := ReadCheckpoint(path, "toy", &cfg)
+			if tc.want == "" {
+				if err != nil || len(tensors) != len(params) || cfg.Hidden != 4 {
+					t.Errorf("ReadCheckpoint = %d tensors, %+v, %v; want the checkpoint", len(tensors), cfg, err)
+				}
+				return
+			}
+			want := "checkpoint " + path + ": " + tc.want
+			if err == nil || err.Error() != want {
+				t.Errorf("ReadCheckpoint error =\n%v\nwant\n%s", err, want)
+			}
+			if tensors != nil || cfg != (testConfig{}) {
+				t.Errorf("a refused checkpoint gave %d tensors and config %+v", len(tensors), cfg)
+			}
+			// LoadModel refuses it the same way, before building anything.
+			built := false
+			err = LoadModel(path, "toy", &testConfig{}, func() ([]*Param, error) { built = true; return testParams(2), nil })
+			if err == nil || err.Error() != want || built {
+				t.Errorf("LoadModel error = %v (built %v); want %s", err, built, want)
+			}
+		})
+	}
+}
+
 // TestAssignParams checks that AssignParams copies all or nothing.
 func TestAssignParams(t *testing.T) {
 	source := testParams(1)
