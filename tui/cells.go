@@ -70,6 +70,39 @@ func appendEvent(c *notebook.Cell, ev repl.Event) {
 	}
 }
 
+// appendEvents adds a batch of kernel events like appendEvent, but joins a
+// run of stream events into the cell's last stream output with a single
+// copy: a cell printing megabytes arrives as hundreds of chunks, and adding
+// them one by one would copy the growing text each time.
+func appendEvents(c *notebook.Cell, evs []repl.Event) {
+	for i := 0; i < len(evs); {
+		if evs[i].Type != repl.TypeStream {
+			appendEvent(c, evs[i])
+			i++
+			continue
+		}
+		j, size := i, 0
+		for ; j < len(evs) && evs[j].Type == repl.TypeStream; j++ {
+			size += len(evs[j].Text)
+		}
+		var b strings.Builder
+		last := len(c.Outputs) - 1
+		if last >= 0 && c.Outputs[last].Kind == notebook.Stream {
+			b.Grow(len(c.Outputs[last].Text) + size)
+			b.WriteString(c.Outputs[last].Text)
+		} else {
+			b.Grow(size)
+			c.Outputs = append(c.Outputs, notebook.Output{Kind: notebook.Stream})
+			last++
+		}
+		for _, ev := range evs[i:j] {
+			b.WriteString(ev.Text)
+		}
+		c.Outputs[last].Text = b.String()
+		i = j
+	}
+}
+
 // progressID is the ID of a progress bar's JSON form, "" for other values.
 func progressID(data []byte) string {
 	var head struct {

@@ -93,8 +93,8 @@ func (m *Model) onCellEvents(msg cellEventsMsg) tea.Cmd {
 	if r == nil || r.id != msg.run {
 		return nil
 	}
+	appendEvents(r.cell, msg.evs)
 	for _, ev := range msg.evs {
-		appendEvent(r.cell, ev)
 		if ev.Type == repl.TypeError && ev.Line > 0 {
 			m.nb.st(r.cell).errLine = ev.Line
 		}
