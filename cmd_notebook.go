@@ -18,14 +18,26 @@ func runKernel(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seqlab kernel", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	unrestricted := fs.Bool("unrestricted", false, "let cells import os/exec, syscall and unsafe")
+	memoryLimit := fs.String("memory-limit", "", "the most memory the kernel may use, e.g. 2GiB, 512MiB or 1.5GB (default: half the machine's memory, 512 MiB to 4 GiB)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: seqlab kernel [--unrestricted]\n\nRuns the Go interpreter behind a notebook, speaking line-delimited JSON on stdin and stdout.\nYou do not need to start it yourself: seqlab does.\n\n")
+		fmt.Fprintf(stderr, "Usage: seqlab kernel [--unrestricted] [--memory-limit SIZE]\n\nRuns the Go interpreter behind a notebook, speaking line-delimited JSON on stdin and stdout.\nYou do not need to start it yourself: seqlab does.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return repl.ServeKernel(repl.KernelOptions{Unrestricted: *unrestricted})
+	if fs.NArg() > 0 {
+		return fmt.Errorf("kernel: unexpected argument %q", fs.Arg(0))
+	}
+	var limit int64
+	if *memoryLimit != "" {
+		n, err := repl.ParseSize(*memoryLimit)
+		if err != nil {
+			return fmt.Errorf("kernel: --memory-limit: %w", err)
+		}
+		limit = n
+	}
+	return repl.ServeKernel(repl.KernelOptions{Unrestricted: *unrestricted, MemoryLimit: limit})
 }
 
 // exportNotebook is `seqlab export FILE.md --to ipynb`.

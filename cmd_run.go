@@ -24,6 +24,7 @@ func runNotebooks(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	keepGoing := fs.Bool("keep-going", false, "run every cell even after one fails (exit 1 at the end)")
 	cellTimeout := fs.Duration("cell-timeout", 0, "interrupt a cell that runs longer than this (e.g. 30s; 0 = no limit)")
 	unrestricted := fs.Bool("unrestricted", false, "let cells import os/exec, syscall and unsafe")
+	memoryLimit := fs.String("memory-limit", "", "the most memory the kernel may use, e.g. 2GiB or 512MiB (default: half the machine's memory, 512 MiB to 4 GiB)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: seqlab run [flags] FILE.md...\n\nRuns every Go cell of each notebook in order in a fresh kernel and prints the outputs.\nExits 1 at the first failing cell (after all cells with -keep-going).\n\n")
 		fs.PrintDefaults()
@@ -35,9 +36,20 @@ func runNotebooks(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fs.Usage()
 		return errors.New("run: name at least one notebook (.md)")
 	}
+	if *cellTimeout < 0 {
+		return fmt.Errorf("run: --cell-timeout %v is negative", *cellTimeout)
+	}
+	o := runOptions{save: *save, keepGoing: *keepGoing, timeout: *cellTimeout, unrestricted: *unrestricted}
+	if *memoryLimit != "" {
+		n, err := repl.ParseSize(*memoryLimit)
+		if err != nil {
+			return fmt.Errorf("run: --memory-limit: %w", err)
+		}
+		o.memoryLimit = n
+	}
 	failed := 0
 	for _, path := range fs.Args() {
-		n, err := runOne(ctx, path, runOptions{save: *save, keepGoing: *keepGoing, timeout: *cellTimeout, unrestricted: *unrestricted}, stdout)
+		n, err := runOne(ctx, path, o, stdout)
 		if err != nil {
 			return err
 		}
@@ -80,7 +92,8 @@ func interleaved(fs *flag.FlagSet, args []string) []string {
 
 type runOptions struct {
 	save, keepGoing, unrestricted bool
-	timeout                       time.Duration
+	timeout                       time.Duration // of each cell's own run
+	memoryLimit                   int64         // bytes; 0 = the kernel's default
 }
 
 // runOne runs one notebook and returns the number of cells that failed.
@@ -89,7 +102,7 @@ func runOne(ctx context.Context, path string, o runOptions, stdout io.Writer) (i
 	if err != nil {
 		return 0, err
 	}
-	client := repl.NewClient(repl.ClientOptions{Unrestricted: o.unrestricted})
+	client := repl.NewClient(repl.ClientOptions{Unrestricted: o.unrestricted, MemoryLimit: o.memoryLimit})
 	defer client.Close()
 	if err := client.Start(ctx); err != nil {
 		return 0, err
@@ -140,13 +153,12 @@ func describeFailure(err error) string {
 }
 
 // execute runs one cell, printing its outputs and recording them in the
-// cell; above are the cells to replay if the kernel must restart.
+// cell; above are the cells to replay if the kernel must restart. The
+// timeout bounds the cell's own run only, not starting the kernel or
+// replaying the cells above (repl.ExecOptions.Timeout); when it expires the
+// error says "interrupted after the cell timeout of …" (a *repl.TimeoutError,
+// or a *repl.StuckError that also says the kernel was restarted).
 func execute(ctx context.Context, client *repl.Client, cell *notebook.Cell, timeout time.Duration, stdout io.Writer, above []repl.Cell) error {
-	cctx, cancel := ctx, context.CancelFunc(func() {})
-	if timeout > 0 {
-		cctx, cancel = context.WithTimeout(ctx, timeout)
-	}
-	defer cancel()
 	var streamed strings.Builder
 	flush := func() {
 		if streamed.Len() > 0 {
@@ -160,7 +172,8 @@ func execute(ctx context.Context, client *repl.Client, cell *notebook.Cell, time
 		cell.Outputs = nil
 		streamed.Reset()
 	}
-	err := client.ExecuteReplaying(cctx, cell.ID, cell.Source, above, func(ev repl.Event) {
+	opts := repl.ExecOptions{Above: above, OnRestart: restarted, Timeout: timeout}
+	err := client.ExecuteWith(ctx, cell.ID, cell.Source, opts, func(ev repl.Event) {
 		switch ev.Type {
 		case repl.TypeStream:
 			fmt.Fprint(stdout, ev.Text)
@@ -200,11 +213,8 @@ func execute(ctx context.Context, client *repl.Client, cell *notebook.Cell, time
 			cell.Outputs = append(cell.Outputs, notebook.Output{Kind: "error", Text: e.Error()})
 			lastNL = true
 		}
-	}, restarted)
+	})
 	flush()
-	if err != nil && errors.Is(err, repl.ErrInterrupted) && timeout > 0 && cctx.Err() == context.DeadlineExceeded {
-		return fmt.Errorf("interrupted after the cell timeout of %v", timeout)
-	}
 	return err
 }
 

@@ -152,6 +152,90 @@ func TestRunFailingNotebook(t *testing.T) {
 	}
 }
 
+// TestRunCellTimeout: --cell-timeout bounds each cell's own run — not the
+// kernel's start, not the replay of the cells above after a type
+// redefinition — and an expired timeout says so, and says when the kernel
+// had to be restarted.
+func TestRunCellTimeout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "timeout.md")
+	cells := []string{
+		"type point struct{ X int }\ntime.Sleep(400 * time.Millisecond)",
+		"time.Sleep(400 * time.Millisecond)",
+		"time.Sleep(400 * time.Millisecond)",
+		"type point struct{ X, Y int }", // replays the 1.2 s above, then fails: point is declared above
+		"kept := \"kept\"",
+		"for {\n}",
+		"fmt.Println(kept)",
+		"time.Sleep(time.Hour)",
+		"time.Sleep(600 * time.Millisecond)\nfmt.Println(\"a fresh kernel\")", // the kernel's start does not count
+	}
+	src := "# timeouts\n"
+	for _, c := range cells {
+		src += "\n```go\n" + c + "\n```\n"
+	}
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runNotebook(t, "--keep-going", "--cell-timeout", "1s", path)
+	if err == nil || err.Error() != "3 cell(s) failed" {
+		t.Errorf("err = %v; want 3 failed cells", err)
+	}
+	wantAll(t, out,
+		"[kernel restarting] type point is declared differently than before",
+		"✗ cell 4 failed after",
+		"type point is also declared in a cell above",
+		"── [6] for {\n✗ cell 6 failed after 1.",
+		"s: interrupted after the cell timeout of 1s\n",
+		"── [7] fmt.Println(kept)\nkept\n",
+		"s: interrupted after the cell timeout of 1s, and the cell did not stop within 2s of the interrupt, so the kernel was restarted: its variables are lost; run the cells above again\n",
+		"a fresh kernel\n",
+	)
+	if strings.Contains(out, "context deadline exceeded") || strings.Count(out, "cell timeout") != 2 {
+		t.Errorf("only cells 6 and 8 should time out:\n%s", out)
+	}
+	for _, bad := range []string{"-1s", "x"} {
+		if _, err := runNotebook(t, "--cell-timeout", bad, path); err == nil {
+			t.Errorf("--cell-timeout %s accepted", bad)
+		}
+	}
+	if _, err := runNotebook(t, "--memory-limit", "lots", path); err == nil || !strings.Contains(err.Error(), `run: --memory-limit: invalid size "lots"`) {
+		t.Errorf("--memory-limit lots: %v", err)
+	}
+}
+
+// TestRunMemoryLimit: a cell that allocates without end is stopped at the
+// limit given to `seqlab run`, says so, and the next cell runs in a fresh
+// kernel.
+func TestRunMemoryLimit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "memory.md")
+	src := "# memory\n\n```go\nvar keep [][]float64\nfor {\n\tkeep = append(keep, make([]float64, 1<<20))\n}\n```\n\n```go\nfmt.Println(\"alive\")\n```\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runNotebook(t, "--keep-going", "--memory-limit", "300MiB", path)
+	if err == nil || err.Error() != "1 cell(s) failed" {
+		t.Errorf("err = %v; want 1 failed cell", err)
+	}
+	wantAll(t, out, "the cell used more than 300.0 MiB of memory, the kernel's limit (--memory-limit); the kernel stopped and restarts for the next cell, so its variables are lost\n",
+		"── [2] fmt.Println(\"alive\")\nalive\n")
+}
+
+func TestKernelFlags(t *testing.T) {
+	var out bytes.Buffer
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"kernel", "--memory-limit", "lots"}, `kernel: --memory-limit: invalid size "lots"`},
+		{[]string{"kernel", "--memory-limit=-2GiB"}, "it is negative"},
+		{[]string{"kernel", "extra"}, `kernel: unexpected argument "extra"`},
+	} {
+		if err := run(context.Background(), tc.args, &out, &out); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v; want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
 func TestRunSave(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nb.md")
 	src := "# saved\n\n```go\nfmt.Println(\"hello\")\n```\n\n```go\n6 * 7\n```\n"

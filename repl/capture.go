@@ -29,6 +29,8 @@ type capture struct {
 	mu      sync.Mutex
 	waiters map[string]chan struct{} // sync marker → closed when seen
 	seq     int
+
+	lastHold time.Time // when stderr output was last held back (emit), by the stderr reader
 }
 
 // startCapture rearranges the descriptors of this process as described above
@@ -121,9 +123,54 @@ func (c *capture) read(r *os.File, stream string) {
 }
 
 func (c *capture) emit(stream string, b []byte) {
-	if len(b) > 0 {
-		c.forward(stream, string(b))
+	if len(b) == 0 {
+		return
 	}
+	if stream == "stderr" && time.Since(c.lastHold) > crashHold*4 {
+		if crash, fatal := looksLikeCrash(b); crash {
+			// The Go runtime writes a fatal error ("fatal error: stack
+			// overflow") to standard error only, and the goroutine
+			// stacks that follow (and a panic's message) to the crash
+			// output as well. Copy the message there, where the client
+			// reads why the kernel died, and hold it back for a moment:
+			// if the process is dying, the learner gets the client's
+			// explanation instead of the runtime's dump.
+			c.lastHold = time.Now()
+			if fatal {
+				c.Crash.Write(b[:min(len(b), 4<<10)])
+			}
+			time.Sleep(crashHold)
+		}
+	}
+	c.forward(stream, string(b))
+}
+
+// crashHold is how long stderr output that looks like the start of a Go
+// crash report is held back; the process dies within it when it is one.
+const crashHold = 250 * time.Millisecond
+
+// crashStarts begin the lines the Go runtime writes when the process dies;
+// the first two only to standard error.
+var crashStarts = [][]byte{
+	[]byte("fatal error: "),
+	[]byte("runtime: "),
+	[]byte("panic: "),
+	[]byte("[signal "),
+	[]byte("unexpected fault address"),
+}
+
+// looksLikeCrash says whether b has a line that starts like a Go crash
+// report, and whether it is one the runtime writes to standard error only.
+func looksLikeCrash(b []byte) (crash, stderrOnly bool) {
+	for line := range bytes.Lines(b) {
+		for i, s := range crashStarts {
+			if bytes.HasPrefix(line, s) {
+				crash = true
+				stderrOnly = stderrOnly || i < 2
+			}
+		}
+	}
+	return crash, stderrOnly
 }
 
 func (c *capture) seen(key string) {

@@ -28,6 +28,10 @@ type ClientOptions struct {
 	Grace time.Duration
 	// Env is added to the kernel's environment.
 	Env []string
+	// MemoryLimit is passed to the kernel as --memory-limit (bytes); 0
+	// leaves the kernel's default (DefaultMemoryLimit). Less than 128 MiB
+	// is refused.
+	MemoryLimit int64
 }
 
 // Event is something a running cell produced: a Reply of type stream,
@@ -61,16 +65,47 @@ type kernelProc struct {
 // running: a panic in a goroutine, a stack overflow, running out of memory,
 // or a kill. Its Detail holds the last lines the kernel wrote about it.
 type KernelDiedError struct {
-	Reason string
-	Detail string
+	Reason string // "exit status 2", "signal: killed", "memory limit", "stack overflow", "out of memory", "panic"
+	Detail string // the panic or fatal error, as the Go runtime wrote it
+	// Msg, when set, says what happened in words a learner can use, and
+	// replaces the generic sentence.
+	Msg string
 }
 
 func (e *KernelDiedError) Error() string {
-	msg := "the kernel died (" + e.Reason + "); its state is lost and it restarts for the next cell"
+	msg := e.Msg
+	if msg == "" {
+		msg = "the kernel died (" + e.Reason + "); its state is lost and it restarts for the next cell"
+	}
 	if e.Detail != "" {
 		msg += "\n" + e.Detail
 	}
 	return msg
+}
+
+// TimeoutError reports that a cell ran longer than its timeout
+// (ExecOptions.Timeout), was interrupted and stopped.
+type TimeoutError struct {
+	Timeout time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("interrupted after the cell timeout of %v", e.Timeout)
+}
+
+// StuckError reports that an interrupted cell did not stop within the grace
+// period, so the kernel was killed; the next request starts a fresh one,
+// without the cell's variables.
+type StuckError struct {
+	Grace   time.Duration
+	Timeout time.Duration // the cell timeout that interrupted it; 0 when the caller's context did
+}
+
+func (e *StuckError) Error() string {
+	if e.Timeout > 0 {
+		return fmt.Sprintf("interrupted after the cell timeout of %v, and the cell did not stop within %v of the interrupt, so the kernel was restarted: its variables are lost; run the cells above again", e.Timeout, e.Grace)
+	}
+	return fmt.Sprintf("the cell did not stop within %v of the interrupt, so the kernel was restarted: its variables are lost; run the cells above again", e.Grace)
 }
 
 // CellError is a cell's failure reported by the kernel.
@@ -151,8 +186,15 @@ func (c *Client) spawn(ctx context.Context) (*kernelProc, error) {
 		}
 		args = []string{exe, "kernel"}
 	}
+	args = append([]string(nil), args...)
 	if c.opts.Unrestricted {
-		args = append(append([]string(nil), args...), "--unrestricted")
+		args = append(args, "--unrestricted")
+	}
+	if c.opts.MemoryLimit != 0 {
+		if err := checkMemoryLimit(c.opts.MemoryLimit); err != nil {
+			return nil, err
+		}
+		args = append(args, "--memory-limit="+strconv.FormatInt(c.opts.MemoryLimit, 10))
 	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), c.opts.Env...)
@@ -175,9 +217,9 @@ func (c *Client) spawn(ctx context.Context) (*kernelProc, error) {
 		sc.Buffer(make([]byte, 1<<20), 64<<20)
 		announced := false
 		for sc.Scan() {
-			var r Reply
-			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-				continue
+			r, err := decodeReply(sc.Bytes())
+			if err != nil {
+				continue // not a reply: nothing waits for it
 			}
 			if r.Type == TypeStatus {
 				if !announced && (r.State == "idle" || r.State == "dead") {
@@ -206,7 +248,7 @@ func (c *Client) spawn(ctx context.Context) (*kernelProc, error) {
 		p.mu.Unlock()
 		close(p.dead)
 		if !announced {
-			ready <- &KernelDiedError{Reason: exitReason(err), Detail: p.stderr.String()}
+			ready <- &KernelDiedError{Reason: exitReason(err), Detail: crashDetail(p.stderr.String())}
 		}
 		go c.state("dead")
 	}()
@@ -274,7 +316,84 @@ func (c *Client) died(p *kernelProc) error {
 	p.mu.Lock()
 	err := p.err
 	p.mu.Unlock()
-	return &KernelDiedError{Reason: exitReason(err), Detail: crashDetail(p.stderr.String())}
+	return kernelDied(err, p.stderr.String())
+}
+
+// Messages for the ways a kernel dies that a learner can do something about.
+const (
+	lostState          = "the kernel stopped and restarts for the next cell, so its variables are lost"
+	stackOverflowMsg   = "the cell recursed too deeply (stack overflow): a function kept calling itself, probably without a case that ends the recursion; " + lostState
+	outOfMemoryMsg     = "the cell ran out of memory: it asked for more memory than the machine could give (Go's fatal error: runtime: out of memory); " + lostState
+	goroutinePanicMsg  = "the kernel died: a goroutine panicked, and only a panic in the cell's own code can be caught; its variables are lost and it restarts for the next cell"
+	concurrentMapMsg   = "the kernel died: goroutines used the same map at the same time without a lock (Go's fatal error: concurrent map access), which ends a Go program; guard the map with a sync.Mutex; its variables are lost and it restarts for the next cell"
+	killedFromOutside  = "the kernel was killed (%s) by something outside seqlab, such as the system when the machine runs out of memory; " + lostState
+	crashFrameOverflow = "runtime.newstack("
+)
+
+// kernelDied describes why a kernel exited (err from its Wait) from what it
+// wrote on its standard error (crash): the kernel's own message when it
+// stopped itself (watchdog), else the Go runtime's crash report read for a
+// stack overflow, running out of memory, or a panic in a goroutine.
+func kernelDied(err error, crash string) *KernelDiedError {
+	e := &KernelDiedError{Reason: exitReason(err)}
+	code := -1
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	}
+	if msg := stoppedMessage(crash); msg != "" && (code == exitMemoryLimit || code == exitStackOverflow) {
+		e.Msg = msg
+		e.Reason = "memory limit"
+		if code == exitStackOverflow {
+			e.Reason = "stack overflow"
+		}
+		return e
+	}
+	// The runtime writes "fatal error: …" to the kernel's captured stderr,
+	// and the stacks after it to the crash output: which function threw
+	// tells what happened when the message itself did not make it.
+	runtimeStack := ""
+	if i := strings.Index(crash, "runtime stack:\n"); i >= 0 {
+		runtimeStack = crash[i:]
+		if j := strings.Index(runtimeStack, "\ngoroutine "); j >= 0 {
+			runtimeStack = runtimeStack[:j]
+		}
+	}
+	switch {
+	case strings.Contains(crash, "fatal error: stack overflow") || strings.Contains(crash, "runtime: goroutine stack exceeds") ||
+		strings.Contains(runtimeStack, crashFrameOverflow):
+		e.Reason, e.Msg = "stack overflow", stackOverflowMsg
+		return e
+	case strings.Contains(crash, "fatal error: runtime: out of memory") || strings.Contains(crash, "runtime: out of memory") ||
+		strings.Contains(crash, "fatal error: runtime: cannot allocate memory") ||
+		strings.Contains(runtimeStack, "runtime.sysMap") || strings.Contains(runtimeStack, "runtime.(*mheap).grow("):
+		e.Reason, e.Msg = "out of memory", outOfMemoryMsg
+		return e
+	case strings.Contains(crash, "fatal error: concurrent map") || strings.Contains(crash, "maps.fatal("):
+		e.Reason, e.Msg = "concurrent map access", concurrentMapMsg
+		return e
+	}
+	e.Detail = crashDetail(crash)
+	switch {
+	case strings.HasPrefix(e.Detail, "panic: "):
+		e.Reason, e.Msg = "panic", goroutinePanicMsg
+	case e.Detail == "" && ee != nil && ee.ProcessState != nil && !ee.ProcessState.Exited():
+		e.Msg = fmt.Sprintf(killedFromOutside, e.Reason)
+	}
+	return e
+}
+
+// stoppedMessage returns the kernel's own last word (stoppedPrefix), if any.
+func stoppedMessage(crash string) string {
+	i := strings.LastIndex(crash, stoppedPrefix)
+	if i < 0 {
+		return ""
+	}
+	msg := crash[i+len(stoppedPrefix):]
+	if j := strings.IndexByte(msg, '\n'); j >= 0 {
+		msg = msg[:j]
+	}
+	return strings.TrimSpace(msg)
 }
 
 // crashDetail keeps what a learner can use from a Go crash report: the
@@ -282,10 +401,15 @@ func (c *Client) died(p *kernelProc) error {
 // the interpreter's frames, not the cell's).
 func crashDetail(s string) string {
 	var keep []string
+	seen := map[string]bool{}
 	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
 		if strings.HasPrefix(l, "goroutine ") || strings.HasPrefix(l, "runtime stack:") {
 			break
 		}
+		if strings.HasPrefix(l, stoppedPrefix) || seen[l] || strings.TrimSpace(l) == "fatal error:" {
+			continue // the kernel's own word, a line copied twice (capture.emit), a message cut short
+		}
+		seen[l] = true
 		l = strings.TrimSuffix(l, " [recovered, repanicked]")
 		l = strings.TrimSuffix(l, " [recovered]")
 		if strings.TrimSpace(l) != "" {
@@ -303,23 +427,85 @@ func crashDetail(s string) string {
 // succeeded, a *CellError when it failed, ErrInterrupted when ctx was
 // cancelled and the cell stopped, and a *KernelDiedError when the kernel
 // died (it restarts on the next request). When the cell does not stop within
-// the grace period after ctx is cancelled, the kernel is killed.
+// the grace period after ctx is cancelled, the kernel is killed and Execute
+// returns a *StuckError.
 func (c *Client) Execute(ctx context.Context, cellID, code string, on func(Event)) error {
+	return c.execute(ctx, cellID, code, 0, on)
+}
+
+// ExecOptions are the options of ExecuteWith.
+type ExecOptions struct {
+	// Above are the cells to replay when the cell redefines a type and the
+	// kernel must restart (see ExecuteReplaying); nil runs the cell like
+	// Execute.
+	Above []Cell
+	// OnRestart, if set, is told why the kernel restarts to replay Above.
+	OnRestart func(msg string)
+	// Timeout interrupts the cell when its own run takes longer, counted
+	// from when the kernel starts running it: starting the kernel and
+	// replaying the cells above do not count (each replayed cell has a
+	// timeout of its own). An expired timeout makes the call return a
+	// *TimeoutError, or a *StuckError when the cell did not stop within the
+	// grace period and the kernel was restarted. 0 means no limit.
+	Timeout time.Duration
+}
+
+// ExecuteWith runs a notebook cell like ExecuteReplaying, with a timeout.
+func (c *Client) ExecuteWith(ctx context.Context, cellID, code string, o ExecOptions, on func(Event)) error {
+	err := c.execute(ctx, cellID, code, o.Timeout, on)
+	var cerr *CellError
+	if !errors.As(err, &cerr) || !cerr.Restart {
+		return err
+	}
+	if o.OnRestart != nil {
+		o.OnRestart(cerr.Msg)
+	}
+	if err := c.Restart(ctx); err != nil {
+		return err
+	}
+	for i, cell := range o.Above {
+		if err := c.execute(ctx, cell.ID, cell.Code, o.Timeout, nil); err != nil {
+			return fmt.Errorf("the kernel restarted, but cell %d above failed when it ran again: %w", i+1, err)
+		}
+	}
+	err = c.execute(ctx, cellID, code, o.Timeout, on)
+	if errors.As(err, &cerr) && cerr.Restart {
+		return &CellError{Msg: strings.Replace(cerr.Msg,
+			"is declared differently than before; Go cannot change a type in a running program, so the kernel restarts and runs the cells above again",
+			"is also declared in a cell above; a type can be declared only once in a notebook: rename one of them", 1)}
+	}
+	return err
+}
+
+func (c *Client) execute(ctx context.Context, cellID, code string, timeout time.Duration, on func(Event)) error {
 	c.runMu.Lock()
 	defer c.runMu.Unlock()
 	p, err := c.kernel(ctx)
 	if err != nil {
 		return err
 	}
+	p.stderr.Reset() // what the kernel says if it dies now is about this cell
 	ch, err := c.request(p, Request{Op: OpExecute, Cell: cellID, Code: code})
 	if err != nil {
 		return err
 	}
 	var id string
 	var cellErr error
-	interrupted := false
-	var graceTimer <-chan time.Time
+	interrupted, timedOut := false, false
+	var graceTimer, timeoutC <-chan time.Time
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
 	done := ctx.Done()
+	interrupt := func() {
+		done, timeoutC = nil, nil
+		interrupted = true
+		c.request(p, Request{Op: OpInterrupt})
+		graceTimer = time.After(c.opts.Grace)
+	}
 	for {
 		select {
 		case r := <-ch:
@@ -327,7 +513,10 @@ func (c *Client) Execute(ctx context.Context, cellID, code string, on func(Event
 			switch r.Type {
 			case TypeDone:
 				c.forget(p, id)
-				if interrupted && cellErr != nil {
+				switch {
+				case timedOut:
+					return &TimeoutError{Timeout: timeout}
+				case interrupted && cellErr != nil:
 					return ErrInterrupted
 				}
 				return cellErr
@@ -340,21 +529,30 @@ func (c *Client) Execute(ctx context.Context, cellID, code string, on func(Event
 					on(r)
 				}
 			case TypeStatus:
+				// The cell's own run starts now: the timeout counts from here.
+				if r.State == "busy" && timeout > 0 && timer == nil && !interrupted {
+					timer = time.NewTimer(timeout)
+					timeoutC = timer.C
+				}
 			default:
 				if on != nil {
 					on(r)
 				}
 			}
 		case <-done:
-			done = nil
-			interrupted = true
-			c.request(p, Request{Op: OpInterrupt})
-			graceTimer = time.After(c.opts.Grace)
+			interrupt()
+		case <-timeoutC:
+			timedOut = true
+			interrupt()
 		case <-graceTimer:
 			p.cmd.Process.Kill()
 			<-p.dead
 			go c.state("restarting")
-			return fmt.Errorf("the cell did not stop within %v of the interrupt, so the kernel was restarted: its variables are lost; run the cells above again", c.opts.Grace)
+			e := &StuckError{Grace: c.opts.Grace}
+			if timedOut {
+				e.Timeout = timeout
+			}
+			return e
 		case <-p.dead:
 		drain: // what arrived before the end
 			for {
@@ -441,12 +639,17 @@ func (c *Client) simple(ctx context.Context, req Request, on func(Reply)) error 
 	if err != nil {
 		return err
 	}
+	var failed error
 	for {
 		select {
 		case r := <-ch:
-			if r.Type == TypeDone {
+			switch r.Type {
+			case TypeDone:
 				c.forget(p, r.ID)
-				return nil
+				return failed
+			case TypeError:
+				failed = errors.New(r.Text)
+				continue
 			}
 			on(r)
 		case <-p.dead:
@@ -477,6 +680,13 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// Reset forgets what was written so far.
+func (t *tailBuffer) Reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf.Reset()
+}
+
 func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -494,27 +704,5 @@ type Cell struct {
 // above silently and runs the cell again. If the cell still redefines a
 // type after that, a cell above declares it too, and the error says so.
 func (c *Client) ExecuteReplaying(ctx context.Context, cellID, code string, above []Cell, on func(Event), onRestart func(msg string)) error {
-	err := c.Execute(ctx, cellID, code, on)
-	var cerr *CellError
-	if !errors.As(err, &cerr) || !cerr.Restart {
-		return err
-	}
-	if onRestart != nil {
-		onRestart(cerr.Msg)
-	}
-	if err := c.Restart(ctx); err != nil {
-		return err
-	}
-	for i, cell := range above {
-		if err := c.Execute(ctx, cell.ID, cell.Code, nil); err != nil {
-			return fmt.Errorf("the kernel restarted, but cell %d above failed when it ran again: %w", i+1, err)
-		}
-	}
-	err = c.Execute(ctx, cellID, code, on)
-	if errors.As(err, &cerr) && cerr.Restart {
-		return &CellError{Msg: strings.Replace(cerr.Msg,
-			"is declared differently than before; Go cannot change a type in a running program, so the kernel restarts and runs the cells above again",
-			"is also declared in a cell above; a type can be declared only once in a notebook: rename one of them", 1)}
-	}
-	return err
+	return c.ExecuteWith(ctx, cellID, code, ExecOptions{Above: above, OnRestart: onRestart}, on)
 }

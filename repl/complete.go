@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/seqlab/seqlab/repl/docs"
 	"github.com/seqlab/seqlab/repl/symbols"
@@ -21,15 +22,38 @@ var builtins = []string{
 	"true", "false", "nil", "iota",
 }
 
+// clampPos brings a cursor position from a request within code and back to
+// the start of the character it falls in: a client may send any number.
+func clampPos(code string, pos int) int {
+	pos = max(0, min(pos, len(code)))
+	for pos > 0 && pos < len(code) && !utf8.RuneStart(code[pos]) {
+		pos--
+	}
+	return pos
+}
+
+func isIdentRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isSelector says whether x is an identifier or a selector of identifiers
+// (a.b.c): something Inspect and Complete may evaluate without effects.
+func isSelector(x string) bool {
+	for part := range strings.SplitSeq(x, ".") {
+		if !token.IsIdentifier(part) {
+			return false
+		}
+	}
+	return true
+}
+
 // wordAt returns the start of the identifier or selector (a.b.c) that ends
 // at pos in code.
 func wordAt(code string, pos int) (start int, word string) {
-	pos = max(0, min(pos, len(code)))
+	pos = clampPos(code, pos)
 	start = pos
 	for start > 0 {
-		r := rune(code[start-1])
-		if r == '.' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) {
-			start--
+		r, size := utf8.DecodeLastRuneInString(code[:start])
+		if r == '.' || isIdentRune(r) {
+			start -= size
 			continue
 		}
 		break
@@ -104,7 +128,7 @@ func (s *Session) members(x string) []string {
 		sort.Strings(out)
 		return out
 	}
-	if !token.IsIdentifier(strings.ReplaceAll(x, ".", "_")) || !s.mu.TryLock() {
+	if !isSelector(x) || !s.mu.TryLock() {
 		return nil // not a plain name, or a cell is running: don't touch the interpreter
 	}
 	v, err := s.eval(context.Background(), x)
@@ -147,14 +171,13 @@ func valueMembers(v reflect.Value) []string {
 // documentation and signature, for variables their type and value.
 func (s *Session) Inspect(code string, pos int) string {
 	// Extend to the end of the identifier under the cursor.
-	end := pos
+	end := clampPos(code, pos)
 	for end < len(code) {
-		r := rune(code[end])
-		if r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) {
-			end++
-			continue
+		r, size := utf8.DecodeRuneInString(code[end:])
+		if !isIdentRune(r) {
+			break
 		}
-		break
+		end += size
 	}
 	_, word := wordAt(code, end)
 	word = strings.Trim(word, ".")
@@ -174,7 +197,7 @@ func (s *Session) Inspect(code string, pos int) string {
 			return strings.TrimSpace(b.String())
 		}
 	}
-	if !s.mu.TryLock() {
+	if !isSelector(word) || !s.mu.TryLock() {
 		return ""
 	}
 	v, err := s.eval(context.Background(), word)

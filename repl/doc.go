@@ -12,8 +12,26 @@
 // code; if the cell has not returned after a grace period (2 s) the client
 // kills the kernel and starts a new one, and says that its state was lost.
 // A kernel that dies any other way — a goroutine panic, a stack overflow,
-// running out of memory — ends the running cell with an error that carries
-// the panic message; the notebook, owned by the client, loses nothing.
+// running out of memory — ends the running cell with a *KernelDiedError
+// that says what happened in a learner's words (and carries the panic
+// message); the notebook, owned by the client, loses nothing.
+//
+// # Memory and stack
+//
+// The kernel has a memory limit (KernelOptions.MemoryLimit, `seqlab kernel
+// --memory-limit=2GiB`, ClientOptions.MemoryLimit; by default half the
+// machine's memory, 512 MiB to 4 GiB). The garbage collector aims at 90% of
+// it, and a watchdog goroutine looks every 10 ms at what the process holds
+// (the Go runtime's memory, or the resident set if larger) and at the size
+// of goroutine stacks. A runaway allocation or recursion cannot be stopped
+// from inside the process, and the Go runtime's own "out of memory" and
+// "stack overflow" are fatal errors that print only goroutine stacks; so
+// the watchdog ends the kernel first, writing why on its standard error
+// and exiting with a code of its own, and the client turns that into the
+// cell's error ("the cell used more than 4.0 GiB of memory, the kernel's
+// limit (--memory-limit); …"). What the watchdog cannot see coming — an
+// allocation the system refuses at once — the client recognises from the
+// runtime's crash report.
 //
 // # Cells
 //
@@ -41,6 +59,11 @@
 //	{"id":"r4","op":"complete","code":"lstm.Ti","pos":7}
 //	{"id":"r5","op":"inspect","code":"lstm.New(","pos":6}
 //	{"id":"r6","op":"shutdown"}
+//
+// Every request needs an id; complete and inspect need a pos within code.
+// A request the kernel cannot read gets an error reply (with its id, when
+// it has one, and then a done reply). decodeRequest and decodeReply are the
+// two ends' readers.
 //
 // Replies carry the id of their request. An execute request gets, in order,
 // stream replies ({"type":"stream","name":"stdout","text":"1\n"}) and

@@ -23,7 +23,17 @@ type KernelOptions struct {
 	// MaxOutput caps the bytes of stream output one request forwards; the
 	// rest is counted and reported. 0 means 8 MiB.
 	MaxOutput int
+	// MemoryLimit is the most memory, in bytes, the kernel may use (the Go
+	// heap and stacks, or the resident set if larger). The Go garbage
+	// collector works to stay under 90% of it; a cell that goes over it
+	// anyway ends the kernel with a message saying so (see watchdog).
+	// 0 means DefaultMemoryLimit().
+	MemoryLimit int64
 }
+
+// maxStack is the most stack one goroutine may use: a runaway recursion
+// fails within a second or two instead of after eating 1 GiB.
+const maxStack = 256 << 20
 
 // kernel is the state of a running `seqlab kernel` process.
 type kernel struct {
@@ -50,6 +60,12 @@ func ServeKernel(opts KernelOptions) error {
 	if opts.MaxOutput == 0 {
 		opts.MaxOutput = 8 << 20
 	}
+	if opts.MemoryLimit == 0 {
+		opts.MemoryLimit = DefaultMemoryLimit()
+	}
+	if err := checkMemoryLimit(opts.MemoryLimit); err != nil {
+		return err
+	}
 	k := &kernel{opts: opts, execQueue: make(chan Request, 64)}
 	c, err := startCapture(k.stream)
 	if err != nil {
@@ -57,7 +73,9 @@ func ServeKernel(opts KernelOptions) error {
 	}
 	k.cap = c
 	k.enc = json.NewEncoder(c.Out)
-	debug.SetMaxStack(256 << 20) // a runaway recursion fails in a second, not after eating 1 GiB
+	debug.SetMaxStack(maxStack)
+	debug.SetMemoryLimit(opts.MemoryLimit / 10 * 9)
+	go k.watch(newWatchdog(opts.MemoryLimit, maxStack/2), watchEvery)
 	k.send(Reply{Type: TypeStatus, State: "starting"})
 	k.session, err = NewSession(SessionOptions{Unrestricted: opts.Unrestricted})
 	if err != nil {
@@ -72,9 +90,13 @@ func ServeKernel(opts KernelOptions) error {
 	in := bufio.NewScanner(c.In)
 	in.Buffer(make([]byte, 1<<20), 64<<20)
 	for in.Scan() {
-		var req Request
-		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
-			k.send(Reply{Type: TypeError, Text: fmt.Sprintf("kernel: malformed request (%v); requests are one JSON object per line", err)})
+		req, err := decodeRequest(in.Bytes())
+		if err != nil {
+			// The id, when the line has one, lets the client's request end.
+			k.send(Reply{ID: req.ID, Type: TypeError, Text: err.Error()})
+			if req.ID != "" {
+				k.send(Reply{ID: req.ID, Type: TypeDone})
+			}
 			continue
 		}
 		switch req.Op {
@@ -87,19 +109,11 @@ func ServeKernel(opts KernelOptions) error {
 			}
 			k.mu.Unlock()
 			k.send(Reply{ID: req.ID, Type: TypeDone, OK: true})
-		case OpComplete:
-			start, items := k.session.Complete(req.Code, req.Pos)
-			k.send(Reply{ID: req.ID, Type: TypeComplete, Items: items, Start: start})
-			k.send(Reply{ID: req.ID, Type: TypeDone, OK: true})
-		case OpInspect:
-			k.send(Reply{ID: req.ID, Type: TypeInspect, Text: k.session.Inspect(req.Code, req.Pos)})
-			k.send(Reply{ID: req.ID, Type: TypeDone, OK: true})
+		case OpComplete, OpInspect:
+			k.lookup(req)
 		case OpShutdown:
 			k.send(Reply{ID: req.ID, Type: TypeDone, OK: true})
 			return nil
-		default:
-			k.send(Reply{ID: req.ID, Type: TypeError, Text: fmt.Sprintf("kernel: unknown op %q", req.Op)})
-			k.send(Reply{ID: req.ID, Type: TypeDone})
 		}
 	}
 	close(k.execQueue)
@@ -108,6 +122,26 @@ func ServeKernel(opts KernelOptions) error {
 		return err
 	}
 	return nil
+}
+
+// lookup answers a complete or inspect request. Neither may end the
+// kernel: a panic (a bug) becomes an error reply.
+func (k *kernel) lookup(req Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			k.send(Reply{ID: req.ID, Type: TypeError, Text: fmt.Sprintf("kernel: %s failed: %v", req.Op, p)})
+			k.send(Reply{ID: req.ID, Type: TypeDone})
+		}
+	}()
+	var r Reply
+	if req.Op == OpComplete {
+		start, items := k.session.Complete(req.Code, req.Pos)
+		r = Reply{ID: req.ID, Type: TypeComplete, Items: items, Start: start}
+	} else {
+		r = Reply{ID: req.ID, Type: TypeInspect, Text: k.session.Inspect(req.Code, req.Pos)}
+	}
+	k.send(r)
+	k.send(Reply{ID: req.ID, Type: TypeDone, OK: true})
 }
 
 // executor runs execute and restart requests one after the other.
@@ -141,7 +175,7 @@ func (k *kernel) executor(done chan<- struct{}) {
 		k.mu.Unlock()
 		if dropped > 0 {
 			k.send(Reply{ID: req.ID, Type: TypeStream, Name: "stderr",
-				Text: fmt.Sprintf("\n[output truncated: %s more were not shown]\n", byteSize(dropped))})
+				Text: fmt.Sprintf("\n[output truncated: %s more were not shown]\n", FormatSize(int64(dropped)))})
 		}
 		for _, r := range results {
 			r.ID = req.ID
@@ -200,14 +234,4 @@ func (k *kernel) send(r Reply) {
 		fmt.Fprintf(k.cap.Crash, "seqlab kernel: writing a reply: %v\n", err)
 		os.Exit(3)
 	}
-}
-
-func byteSize(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

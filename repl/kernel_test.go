@@ -13,7 +13,18 @@ import (
 // when SEQLAB_TEST_KERNEL is set.
 func TestMain(m *testing.M) {
 	if os.Getenv("SEQLAB_TEST_KERNEL") == "1" {
-		if err := ServeKernel(KernelOptions{Unrestricted: os.Getenv("SEQLAB_TEST_UNRESTRICTED") == "1"}); err != nil {
+		opts := KernelOptions{Unrestricted: os.Getenv("SEQLAB_TEST_UNRESTRICTED") == "1"}
+		for _, a := range os.Args[1:] { // as the client passes them
+			if v, ok := strings.CutPrefix(a, "--memory-limit="); ok {
+				n, err := ParseSize(v)
+				if err != nil {
+					os.Stderr.WriteString(err.Error() + "\n")
+					os.Exit(1)
+				}
+				opts.MemoryLimit = n
+			}
+		}
+		if err := ServeKernel(opts); err != nil {
 			os.Stderr.WriteString(err.Error() + "\n")
 			os.Exit(1)
 		}

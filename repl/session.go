@@ -127,9 +127,7 @@ func pathBase(path string) string {
 func (s *Session) kernelSymbols() interp.Exports {
 	exit := s.opts.Exit
 	if exit == nil {
-		exit = func(code int) {
-			panic(fmt.Sprintf("os.Exit(%d) called: a cell cannot end the kernel; return from the cell instead", code))
-		}
+		exit = func(code int) { panic(exitCalled(code)) }
 	}
 	osTable := map[string]reflect.Value{}
 	for k, v := range symbols.Symbols["os/os"] {
@@ -142,6 +140,13 @@ func (s *Session) kernelSymbols() interp.Exports {
 		},
 		"os/os": osTable,
 	}
+}
+
+// exitCalled is what os.Exit panics with in a cell.
+type exitCalled int
+
+func (e exitCalled) Error() string {
+	return fmt.Sprintf("os.Exit(%d) called: a cell cannot end the kernel; return from the cell instead", int(e))
 }
 
 // ExecError is a cell's failure: a compile or run-time error, a panic, or an
@@ -332,9 +337,34 @@ func toExecError(err error) *ExecError {
 		return &ExecError{Msg: strings.TrimSpace(msg[len(m[0]):]), Line: line, Col: col}
 	}
 	if p, ok := err.(interp.Panic); ok {
-		return &ExecError{Msg: fmt.Sprintf("panic: %v", p.Value)}
+		if e, ok := p.Value.(exitCalled); ok {
+			return &ExecError{Msg: e.Error()}
+		}
+		return &ExecError{Msg: "panic: " + plainPanic(fmt.Sprint(p.Value))}
 	}
 	return &ExecError{Msg: msg}
+}
+
+var (
+	nilUse     = regexp.MustCompile(`^reflect: call of reflect\.Value\.(Field|Interface|Elem|Set\w*|Int|Float|Len|Index) on zero Value$`)
+	callNonFun = regexp.MustCompile(`^reflect: call of reflect\.Value\.Call on (\w+) Value$`)
+)
+
+// plainPanic says what the interpreter's own panics (from package reflect,
+// which it runs cells on) mean in a Go program's words.
+func plainPanic(msg string) string {
+	switch {
+	case nilUse.MatchString(msg):
+		return "runtime error: invalid memory address or nil pointer dereference (a nil pointer or nil value was used)"
+	case msg == "reflect.Value.Call: call of nil function":
+		return "runtime error: invalid memory address or nil pointer dereference (a nil function was called)"
+	case msg == "reflect: Method on nil interface value":
+		return "runtime error: invalid memory address or nil pointer dereference (a method was called on a nil interface value)"
+	}
+	if m := callNonFun.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("cannot call a value of kind %s: it is not a function", m[1])
+	}
+	return msg
 }
 
 // resultReply formats the value of a bare final expression.
