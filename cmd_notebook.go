@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/seqlab/seqlab/internal/bytesize"
 	"github.com/seqlab/seqlab/notebook"
 	"github.com/seqlab/seqlab/repl"
 )
@@ -31,7 +32,7 @@ func runKernel(args []string, stderr io.Writer) error {
 	}
 	var limit int64
 	if *memoryLimit != "" {
-		n, err := repl.ParseSize(*memoryLimit)
+		n, err := bytesize.Parse(*memoryLimit)
 		if err != nil {
 			return fmt.Errorf("kernel: --memory-limit: %w", err)
 		}

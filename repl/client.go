@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -48,17 +49,32 @@ type Client struct {
 	seq     int
 	runMu   sync.Mutex // one Execute at a time
 	onState func(string)
+	// lost describes a kernel that died between cells (a goroutine a cell
+	// started panicked after it returned, say); the next cell says so.
+	lost *KernelDiedError
+}
+
+// lostNote tells the learner, before a cell's own output, that the kernel
+// died after the previous cell had finished, and so the cells above must
+// run again.
+func lostNote(e *KernelDiedError) string {
+	why := e.Reason
+	if first, _, _ := strings.Cut(e.Detail, "\n"); first != "" {
+		why += ": " + first
+	}
+	return "[the kernel died after the last cell had finished (" + why + "); this cell runs in a new kernel, so the variables of the cells above are gone: run them again]\n"
 }
 
 // kernelProc is one running kernel process.
 type kernelProc struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stderr *tailBuffer
-	mu     sync.Mutex
-	wait   map[string]chan Reply // request id → replies
-	dead   chan struct{}         // closed when the process has exited
-	err    error                 // why it exited
+	reported atomic.Bool // a cell has reported its death
+	cmd      *exec.Cmd
+	stdin    io.WriteCloser
+	stderr   *tailBuffer
+	mu       sync.Mutex
+	wait     map[string]chan Reply // request id → replies
+	dead     chan struct{}         // closed when the process has exited
+	err      error                 // why it exited
 }
 
 // KernelDiedError reports that the kernel process ended while a request was
@@ -163,6 +179,12 @@ func (c *Client) kernel(ctx context.Context) (*kernelProc, error) {
 	if c.proc != nil {
 		select {
 		case <-c.proc.dead:
+			if p := c.proc; !p.reported.Load() {
+				var died *KernelDiedError
+				if errors.As(c.died(p), &died) {
+					c.lost = died
+				}
+			}
 			c.proc = nil
 		default:
 			return c.proc, nil
@@ -484,6 +506,13 @@ func (c *Client) execute(ctx context.Context, cellID, code string, timeout time.
 	if err != nil {
 		return err
 	}
+	c.mu.Lock()
+	lost := c.lost
+	c.lost = nil
+	c.mu.Unlock()
+	if lost != nil && on != nil {
+		on(Event{Type: TypeStream, Name: "stderr", Text: lostNote(lost)})
+	}
 	p.stderr.Reset() // what the kernel says if it dies now is about this cell
 	ch, err := c.request(p, Request{Op: OpExecute, Cell: cellID, Code: code})
 	if err != nil {
@@ -545,6 +574,7 @@ func (c *Client) execute(ctx context.Context, cellID, code string, timeout time.
 			timedOut = true
 			interrupt()
 		case <-graceTimer:
+			p.reported.Store(true)
 			p.cmd.Process.Kill()
 			<-p.dead
 			go c.state("restarting")
@@ -565,6 +595,7 @@ func (c *Client) execute(ctx context.Context, cellID, code string, timeout time.
 					break drain
 				}
 			}
+			p.reported.Store(true)
 			return c.died(p)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seqlab/seqlab/internal/bytesize"
 )
 
 // limitClient starts a test kernel with a memory limit.
@@ -76,49 +78,6 @@ func TestMemoryHugeAllocations(t *testing.T) {
 	}
 }
 
-func TestParseSize(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want int64
-		err  string
-	}{
-		{"1073741824", 1 << 30, ""},
-		{"2GiB", 2 << 30, ""},
-		{"512MiB", 512 << 20, ""},
-		{"512mib", 512 << 20, ""},
-		{"512 MiB", 512 << 20, ""},
-		{"1.5GB", 1_500_000_000, ""},
-		{"1.5GiB", 3 << 29, ""},
-		{"300M", 300 << 20, ""},
-		{"2g", 2 << 30, ""},
-		{"64KB", 64_000, ""},
-		{"1TiB", 1 << 40, ""},
-		{"0", 0, ""},
-		{"", 0, `invalid size "": it does not start with a number; write a number of bytes with an optional unit, such as 512MiB, 2GiB or 1.5GB`},
-		{"lots", 0, "does not start with a number"},
-		{"-1GiB", 0, "it is negative"},
-		{"2XB", 0, `unknown unit "XB"`},
-		{"1.2.3GB", 0, "the number does not read"},
-		{"9999999TiB", 0, "too large"},
-		{"99999999999999999999", 0, "too large"},
-		{"0.1", 0, "less than one byte"},
-		{"NaN", 0, "does not start with a number"},
-	} {
-		got, err := ParseSize(tc.in)
-		switch {
-		case tc.err == "" && (err != nil || got != tc.want):
-			t.Errorf("ParseSize(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
-		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
-			t.Errorf("ParseSize(%q) = %d, %v; want an error with %q", tc.in, got, err, tc.err)
-		}
-	}
-	for n, want := range map[int64]string{100: "100 bytes", 1536: "1.5 KiB", 300 << 20: "300.0 MiB", 4 << 30: "4.0 GiB"} {
-		if got := FormatSize(n); got != want {
-			t.Errorf("FormatSize(%d) = %q; want %q", n, got, want)
-		}
-	}
-}
-
 func TestDefaultMemoryLimit(t *testing.T) {
 	for total, want := range map[int64]int64{
 		0:         4 << 30, // unknown
@@ -129,7 +88,7 @@ func TestDefaultMemoryLimit(t *testing.T) {
 		256 << 20: 512 << 20, // at least 512 MiB
 	} {
 		if got := defaultLimitFor(total); got != want {
-			t.Errorf("defaultLimitFor(%s) = %s; want %s", FormatSize(total), FormatSize(got), FormatSize(want))
+			t.Errorf("defaultLimitFor(%s) = %s; want %s", bytesize.Format(total), bytesize.Format(got), bytesize.Format(want))
 		}
 	}
 	if got := memTotal([]byte("MemTotal:       24683656 kB\nMemFree:        18940984 kB\n")); got != 24683656<<10 {
@@ -139,7 +98,7 @@ func TestDefaultMemoryLimit(t *testing.T) {
 		t.Errorf("memTotal(garbage) = %d", got)
 	}
 	if l := DefaultMemoryLimit(); l < 512<<20 || l > 4<<30 {
-		t.Errorf("DefaultMemoryLimit() = %s", FormatSize(l))
+		t.Errorf("DefaultMemoryLimit() = %s", bytesize.Format(l))
 	}
 }
 
@@ -169,9 +128,9 @@ if _, err := train.Train(ctx, tm, task, o); err != nil { panic(err) }`)
 	for line := range strings.Lines(string(status)) {
 		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmHWM:" {
 			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			t.Logf("the kernel's peak resident memory: %s", FormatSize(kb<<10))
+			t.Logf("the kernel's peak resident memory: %s", bytesize.Format(kb<<10))
 			if kb<<10 > 256<<20 {
-				t.Errorf("the kernel's peak resident memory is %s; want far below the smallest default limit, 512 MiB", FormatSize(kb<<10))
+				t.Errorf("the kernel's peak resident memory is %s; want far below the smallest default limit, 512 MiB", bytesize.Format(kb<<10))
 			}
 		}
 	}

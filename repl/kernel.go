@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/seqlab/seqlab/display"
+	"github.com/seqlab/seqlab/internal/bytesize"
 )
 
 // KernelOptions configure ServeKernel.
@@ -40,6 +41,7 @@ type kernel struct {
 	opts    KernelOptions
 	cap     *capture
 	session *Session
+	dog     *watchdog // for the executor's look at the end of each cell
 
 	outMu sync.Mutex
 	enc   *json.Encoder
@@ -75,7 +77,8 @@ func ServeKernel(opts KernelOptions) error {
 	k.enc = json.NewEncoder(c.Out)
 	debug.SetMaxStack(maxStack)
 	debug.SetMemoryLimit(opts.MemoryLimit / 10 * 9)
-	go k.watch(newWatchdog(opts.MemoryLimit, maxStack/2), watchEvery)
+	k.dog = newWatchdog(opts.MemoryLimit, maxStack/2)
+	go k.watch(newWatchdog(opts.MemoryLimit, maxStack/2), watchEvery) // its own: a watchdog is not safe for concurrent use
 	k.send(Reply{Type: TypeStatus, State: "starting"})
 	k.session, err = NewSession(SessionOptions{Unrestricted: opts.Unrestricted})
 	if err != nil {
@@ -168,6 +171,12 @@ func (k *kernel) executor(done chan<- struct{}) {
 		var results []Reply
 		err := k.session.Execute(ctx, req.Code, func(r Reply) { results = append(results, r) })
 		cancel()
+		// A cell that ends holding more than the limit (memory the system
+		// gives lazily can be taken between two looks of the watchdog) is
+		// over it as surely as one stopped while it runs.
+		if code, msg := k.dog.check(true); code != 0 {
+			k.stop(code, msg)
+		}
 		k.cap.Sync()
 		k.mu.Lock()
 		dropped := k.dropped
@@ -175,7 +184,7 @@ func (k *kernel) executor(done chan<- struct{}) {
 		k.mu.Unlock()
 		if dropped > 0 {
 			k.send(Reply{ID: req.ID, Type: TypeStream, Name: "stderr",
-				Text: fmt.Sprintf("\n[output truncated: %s more were not shown]\n", FormatSize(int64(dropped)))})
+				Text: fmt.Sprintf("\n[output truncated: %s more were not shown]\n", bytesize.Format(int64(dropped)))})
 		}
 		for _, r := range results {
 			r.ID = req.ID

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seqlab/seqlab/internal/bytesize"
 )
 
 // The tests run real kernels: this test binary doubles as `seqlab kernel`
@@ -16,7 +18,7 @@ func TestMain(m *testing.M) {
 		opts := KernelOptions{Unrestricted: os.Getenv("SEQLAB_TEST_UNRESTRICTED") == "1"}
 		for _, a := range os.Args[1:] { // as the client passes them
 			if v, ok := strings.CutPrefix(a, "--memory-limit="); ok {
-				n, err := ParseSize(v)
+				n, err := bytesize.Parse(v)
 				if err != nil {
 					os.Stderr.WriteString(err.Error() + "\n")
 					os.Exit(1)
@@ -260,5 +262,30 @@ func TestTypeRedefinitionReplays(t *testing.T) {
 		func(ev Event) { out.WriteString(ev.Text) }, func(msg string) { restarted = msg })
 	if err != nil || out.String() != "{1 2} 10\n" || !strings.Contains(restarted, "type point is declared differently") {
 		t.Errorf("redefinition: err %v, output %q, restart message %q", err, out.String(), restarted)
+	}
+}
+
+// TestDiedBetweenCells checks that a kernel that dies after its cell has
+// returned (a goroutine the cell started panics later) is reported by the
+// next cell, which runs in a new kernel, instead of its variables vanishing
+// without a word.
+func TestDiedBetweenCells(t *testing.T) {
+	c := testClient(t)
+	if out, err := run(t, c, "x := 7\ngo func() { time.Sleep(200 * time.Millisecond); panic(\"too late\") }()\nfmt.Println(x)"); err != nil || out != "7\n" {
+		t.Fatalf("first cell: %q, %v", out, err)
+	}
+	time.Sleep(time.Second)
+	out, err := run(t, c, `fmt.Println("next")`)
+	if err != nil {
+		t.Fatalf("second cell: %v", err)
+	}
+	for _, want := range []string{"[the kernel died after the last cell had finished", "too late", "variables of the cells above are gone", "next\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("second cell's output lacks %q:\n%s", want, out)
+		}
+	}
+	// Only once.
+	if out, err := run(t, c, `fmt.Println("third")`); err != nil || out != "third\n" {
+		t.Errorf("third cell: %q, %v", out, err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"time"
+
+	"github.com/seqlab/seqlab/internal/bytesize"
 )
 
 // watchEvery is how often the watchdog looks at the kernel's memory: a cell
@@ -102,7 +104,7 @@ func (w *watchdog) check(cellRunning bool) (code int, msg string) {
 	case stacks >= w.stackLimit:
 		return exitStackOverflow, fmt.Sprintf("%s recursed too deeply (stack overflow): a function kept calling itself, probably without a case that ends the recursion; the kernel stopped and restarts for the next cell, so its variables are lost", who)
 	case mem > w.limit:
-		return exitMemoryLimit, fmt.Sprintf("%s used more than %s of memory, the kernel's limit (--memory-limit); the kernel stopped and restarts for the next cell, so its variables are lost", who, FormatSize(w.limit))
+		return exitMemoryLimit, fmt.Sprintf("%s used more than %s of memory, the kernel's limit (--memory-limit); the kernel stopped and restarts for the next cell, so its variables are lost", who, bytesize.Format(w.limit))
 	}
 	return 0, ""
 }

@@ -16,8 +16,8 @@
 //   - memory_limit: how much memory the kernel that runs the cells may use,
 //     as a size: "512MiB", "4GiB", "1.5GB" or a plain number of bytes
 //     ("1073741824"); KiB, MiB, GiB and TiB (or K, M, G, T) are powers of
-//     1024, kB, MB, GB and TB powers of 1000 (see ParseSize). "" (the default) leaves the
-//     kernel's own default.
+//     1024, kB, MB, GB and TB powers of 1000 (see bytesize.Parse). "" (the
+//     default) leaves the kernel's own default.
 //   - cell_timeout: a cell running longer than this is interrupted, as a Go
 //     duration: "30s", "2m", "1h30m". "0s" (the default) means no limit.
 //   - autosave: how often unsaved changes to a notebook are written to its
@@ -45,7 +45,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,6 +52,7 @@ import (
 	"unicode"
 
 	"github.com/seqlab/seqlab/internal/atomicfile"
+	"github.com/seqlab/seqlab/internal/bytesize"
 )
 
 // FileName is the name of the settings file in its directory.
@@ -61,7 +61,7 @@ const FileName = "settings.json"
 // Settings are the settings as written in the file: each value a string,
 // "" meaning the default. Values turns them into typed values.
 type Settings struct {
-	MemoryLimit string `json:"memory_limit"` // a size, as ParseSize reads it; "" for the kernel's default
+	MemoryLimit string `json:"memory_limit"` // a size, as bytesize.Parse reads it; "" for the kernel's default
 	CellTimeout string `json:"cell_timeout"` // a Go duration; "0s" for no limit
 	Autosave    string `json:"autosave"`     // a Go duration greater than zero
 }
@@ -133,8 +133,12 @@ func (v *Values) set(key, value string) error {
 	}
 	switch key {
 	case "memory_limit":
-		n, err := parseSize(value)
+		n, err := bytesize.Parse(value)
 		if err != nil {
+			var e *bytesize.Error
+			if errors.As(err, &e) {
+				err = e.Err // the reason alone: the ValueError names the value
+			}
 			return &ValueError{Key: key, Value: value, Err: err}
 		}
 		if n == 0 {
@@ -427,75 +431,4 @@ func lineAt(data []byte, offset int64) int {
 
 func firstNonSpace(data []byte) int {
 	return len(data) - len(bytes.TrimLeftFunc(data, unicode.IsSpace))
-}
-
-// sizeUnits are the units ParseSize reads, lower case.
-var sizeUnits = map[string]int64{
-	"b":  1,
-	"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
-	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
-	"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, // as docker -m reads them
-}
-
-// sizeForms says what ParseSize reads; its errors end with it.
-const sizeForms = `write a number of bytes with a unit, such as "512MiB", "4GiB" or "1.5GB" (KiB, MiB, GiB, TiB, and K, M, G, T, are powers of 1024; kB, MB, GB, TB powers of 1000), or plain bytes such as "1048576"`
-
-// ParseSize reads a size in bytes: a plain number of bytes ("1048576"), or
-// a number, with a fraction if wanted, and a unit: B; kB, MB, GB, TB
-// (powers of 1000); KiB, MiB, GiB, TiB, or K, M, G, T as docker -m reads
-// them (powers of 1024). Units may be in any case and follow the number
-// with or without a space: "512MiB", "4 GiB", "1.5GB", "2gib", "4G". A
-// fraction of a byte is dropped, but a size in bytes must be whole. The
-// error says which forms are accepted.
-func ParseSize(s string) (int64, error) {
-	n, err := parseSize(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid size %q: %w", s, err)
-	}
-	return n, nil
-}
-
-func parseSize(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	num := strings.TrimRightFunc(t, unicode.IsLetter)
-	unit := strings.ToLower(t[len(num):])
-	num = strings.TrimSpace(num)
-	if strings.HasPrefix(num, "-") {
-		return 0, errors.New("a size cannot be negative")
-	}
-	mult, ok := sizeUnits[unit]
-	if unit == "" {
-		mult, ok = 1, true
-	}
-	if !ok || !isDecimal(num) {
-		return 0, errors.New("not a size; " + sizeForms)
-	}
-	r, ok := new(big.Rat).SetString(num)
-	if !ok {
-		return 0, errors.New("not a size; " + sizeForms)
-	}
-	r.Mul(r, new(big.Rat).SetInt64(mult))
-	if mult == 1 && !r.IsInt() {
-		return 0, fmt.Errorf("a number of bytes must be whole; %s", sizeForms)
-	}
-	n := new(big.Int).Quo(r.Num(), r.Denom())
-	if !n.IsInt64() {
-		return 0, errors.New("the size is too large (more than 8 EiB)")
-	}
-	return n.Int64(), nil
-}
-
-// isDecimal reports whether s is digits, with a fraction if wanted: "4",
-// "1.5".
-func isDecimal(s string) bool {
-	whole, frac, dot := strings.Cut(s, ".")
-	digits := func(s string) bool {
-		for _, r := range s {
-			if r < '0' || r > '9' {
-				return false
-			}
-		}
-		return s != ""
-	}
-	return digits(whole) && (!dot || digits(frac))
 }
