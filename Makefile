@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= seqlab
 PKGS    := ./...
 
-.PHONY: run build test e2e lint bench bench-speed bench-recall bench-memory bench-torch bench-compare generate clean
+.PHONY: run build test e2e lint fuzz bench bench-speed bench-recall bench-memory bench-torch bench-compare generate clean
 
 run: ## start seqlab: the notebook app on the lessons
 	@$(GO) build -o .seqlab . && ./.seqlab
@@ -19,6 +19,21 @@ test: lint ## gofmt + go vet, every test (seeded, fast), a tiny run of every ben
 
 e2e: ## drive the real app in tmux: train with a live chart, interrupt, save, reopen
 	./tui/e2e/run.sh
+
+# The fuzzers, as package:Fuzzer. `go test` runs their seed corpora (make test
+# does); `make fuzz` runs each for FUZZTIME on new inputs.
+FUZZERS := \
+	./notebook:FuzzParse ./notebook:FuzzEdited ./notebook:FuzzImportIpynb \
+	./models/nn:FuzzReadSafetensors ./repl:FuzzDecodeRequest ./repl:FuzzDecodeReply \
+	./repl/prepass:FuzzPrepare ./display:FuzzUnmarshal ./models/internal/vmath:FuzzExp
+FUZZTIME ?= 30s
+
+fuzz: ## run every fuzzer for FUZZTIME (default 30s each): make fuzz FUZZTIME=5m
+	@set -e; for f in $(FUZZERS); do \
+		pkg=$${f%%:*}; name=$${f##*:}; \
+		echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

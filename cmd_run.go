@@ -22,9 +22,8 @@ func runNotebooks(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.SetOutput(stderr)
 	save := fs.Bool("save", false, "write the outputs into the notebook")
 	keepGoing := fs.Bool("keep-going", false, "run every cell even after one fails (exit 1 at the end)")
-	cellTimeout := fs.Duration("cell-timeout", 0, "interrupt a cell that runs longer than this (e.g. 30s; 0 = no limit)")
 	unrestricted := fs.Bool("unrestricted", false, "let cells import os/exec, syscall and unsafe")
-	memoryLimit := fs.String("memory-limit", "", "the most memory the kernel may use, e.g. 2GiB or 512MiB (default: half the machine's memory, 512 MiB to 4 GiB)")
+	lim := limitFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: seqlab run [flags] FILE.md...\n\nRuns every Go cell of each notebook in order in a fresh kernel and prints the outputs.\nExits 1 at the first failing cell (after all cells with -keep-going).\n\n")
 		fs.PrintDefaults()
@@ -36,16 +35,12 @@ func runNotebooks(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fs.Usage()
 		return errors.New("run: name at least one notebook (.md)")
 	}
-	if *cellTimeout < 0 {
-		return fmt.Errorf("run: --cell-timeout %v is negative", *cellTimeout)
+	o := runOptions{save: *save, keepGoing: *keepGoing, unrestricted: *unrestricted}
+	if err := lim.apply(fs, &o.memoryLimit, &o.timeout, nil); err != nil {
+		return fmt.Errorf("run: %w", err)
 	}
-	o := runOptions{save: *save, keepGoing: *keepGoing, timeout: *cellTimeout, unrestricted: *unrestricted}
-	if *memoryLimit != "" {
-		n, err := repl.ParseSize(*memoryLimit)
-		if err != nil {
-			return fmt.Errorf("run: --memory-limit: %w", err)
-		}
-		o.memoryLimit = n
+	if lim.notice != nil {
+		fmt.Fprintf(stderr, "seqlab: %v\n", lim.notice)
 	}
 	failed := 0
 	for _, path := range fs.Args() {

@@ -16,7 +16,7 @@ import (
 // lesson selected, or the notebook named on the command line.
 func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var opts tui.Options
-	fs := tuiFlags(stderr, &opts)
+	fs, o := tuiFlags(stderr, &opts)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: seqlab [flags] [FILE.md | FILE.ipynb]\n\n"+
 			"Opens the notebook app: with no file, the lesson list with your first unfinished\n"+
@@ -28,6 +28,12 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if err := o.apply(fs, &opts.Kernel.MemoryLimit, &opts.CellTimeout, &opts.Autosave); err != nil {
+		return err
+	}
+	if o.notice != nil {
+		opts.Notice = o.notice.Error()
 	}
 	if fs.NArg() > 1 {
 		return fmt.Errorf("open one notebook at a time (got %d files)", fs.NArg())
@@ -45,14 +51,15 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return tui.Run(ctx, opts)
 }
 
-// tuiFlags are the app's flags, parsed into opts.
-func tuiFlags(stderr io.Writer, opts *tui.Options) *flag.FlagSet {
+// tuiFlags are the app's flags, parsed into opts, and the limits, which
+// limits.apply then reads (with the settings file).
+func tuiFlags(stderr io.Writer, opts *tui.Options) (*flag.FlagSet, *limits) {
 	fs := flag.NewFlagSet("seqlab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&opts.Lesson, "lesson", "", "open this lesson, e.g. 1 or neurons (see seqlab lessons)")
 	fs.BoolVar(&opts.Kernel.Unrestricted, "unrestricted", false, "let cells import os/exec, syscall and unsafe (only for code you trust)")
 	fs.StringVar(&opts.StateDir, "state", "", "directory for lesson progress and recovery files (default $XDG_STATE_HOME/seqlab)")
-	return fs
+	return fs, limitFlags(fs)
 }
 
 func isTerminalIn() bool {

@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, overview)
 		fmt.Fprint(stdout, "\nThe app's own flags (seqlab [flags] [FILE.md]):\n")
-		fs := tuiFlags(io.Discard, new(tui.Options))
+		fs, _ := tuiFlags(io.Discard, new(tui.Options))
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 		return nil

@@ -22,7 +22,54 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	// Keep the tests from the settings of whoever runs them.
+	dir, err := os.MkdirTemp("", "seqlab-config-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("XDG_CONFIG_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// TestRunSettings checks that `seqlab run` takes its limits from the
+// settings file, that a flag wins over it, and that a settings file that is
+// not valid is reported, kept aside and replaced while the run goes on.
+func TestRunSettings(t *testing.T) {
+	config := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	dir := filepath.Join(config, "seqlab")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	nb := filepath.Join(t.TempDir(), "loop.md")
+	os.WriteFile(nb, []byte("# loop\n\n```go\nfor {\n}\n```\n\n```go\nfmt.Println(\"after the loop\")\n```\n"), 0o644)
+	settingsFile := filepath.Join(dir, "settings.json")
+	os.WriteFile(settingsFile, []byte(`{"cell_timeout": "1s"}`), 0o644)
+	out, err := runNotebook(t, "--keep-going", nb)
+	if err == nil {
+		t.Errorf("the endless loop did not fail")
+	}
+	wantAll(t, out, "interrupted after the cell timeout of 1s", "after the loop")
+	out, _ = runNotebook(t, "--keep-going", "--cell-timeout", "2s", nb)
+	wantAll(t, out, "interrupted after the cell timeout of 2s")
+
+	os.WriteFile(settingsFile, []byte(`{"cell_timeout": "soon"}`), 0o644)
+	var stdout, stderr bytes.Buffer
+	err = run(context.Background(), []string{"run", "--cell-timeout", "1s", "--keep-going", nb}, &stdout, &stderr)
+	if err == nil || !strings.Contains(stdout.String(), "after the loop") {
+		t.Errorf("with a corrupt settings file: err %v, output:\n%s", err, stdout.String())
+	}
+	wantAll(t, stderr.String(), "settings.json is not valid", `cell_timeout "soon"`, "settings.json.corrupt-")
+	if data, err := os.ReadFile(settingsFile); err != nil || strings.Contains(string(data), "soon") {
+		t.Errorf("the corrupt settings file was not replaced: %q, %v", data, err)
+	}
+	moved, _ := filepath.Glob(settingsFile + ".corrupt-*")
+	if len(moved) != 1 {
+		t.Errorf("the corrupt settings file was not kept aside: %v", moved)
+	}
 }
 
 func TestRun(t *testing.T) {
@@ -227,7 +274,7 @@ func TestKernelFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"kernel", "--memory-limit", "lots"}, `kernel: --memory-limit: invalid size "lots"`},
-		{[]string{"kernel", "--memory-limit=-2GiB"}, "it is negative"},
+		{[]string{"kernel", "--memory-limit=-2GiB"}, `invalid size "-2GiB": a size cannot be negative`},
 		{[]string{"kernel", "extra"}, `kernel: unexpected argument "extra"`},
 	} {
 		if err := run(context.Background(), tc.args, &out, &out); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -33,6 +33,12 @@ type Options struct {
 	// Autosave is how often unsaved changes are written to the recovery
 	// file; 0 means every 5 s.
 	Autosave time.Duration
+	// CellTimeout interrupts a cell whose own run takes longer (starting
+	// the kernel and replaying cells above do not count); 0 means none.
+	CellTimeout time.Duration
+	// Notice is shown when the app opens, e.g. that the settings file was
+	// not valid and what was done about it.
+	Notice string
 }
 
 type screen int
@@ -109,8 +115,23 @@ func New(opts Options) (*Model, error) {
 		m.screen = screenLessons
 		m.nav.selectSlug(m.progress.FirstUnfinished())
 	}
+	if opts.Notice != "" {
+		if m.dialog == nil {
+			m.dialog = noticeDialog(opts.Notice)
+		} else {
+			m.flash(opts.Notice, true)
+		}
+	}
 	m.resize()
 	return m, nil
+}
+
+// noticeDialog shows a message that needs reading before going on, such as
+// a settings file that was not valid.
+func noticeDialog(text string) *dialog {
+	return &dialog{text: text, choices: []choice{
+		{[]string{"enter", "esc"}, "continue", func(m *Model) tea.Cmd { return nil }},
+	}}
 }
 
 // DefaultStateDir is $XDG_STATE_HOME/seqlab, or ~/.local/state/seqlab.

@@ -79,9 +79,11 @@ func (p *notebookPane) startNext(m *Model) tea.Cmd {
 	}
 	client, id, code := m.client, c.ID, c.Source
 	go func() {
-		err := client.ExecuteReplaying(ctx, id, code, above,
-			func(ev repl.Event) { r.ch <- ev },
-			func(msg string) { r.ch <- restartNoteMsg{r.id, msg} })
+		err := client.ExecuteWith(ctx, id, code, repl.ExecOptions{
+			Above:     above,
+			OnRestart: func(msg string) { r.ch <- restartNoteMsg{r.id, msg} },
+			Timeout:   m.opts.CellTimeout,
+		}, func(ev repl.Event) { r.ch <- ev })
 		r.ch <- cellDoneMsg{r.id, err, time.Since(r.start)}
 		close(r.ch)
 	}()
