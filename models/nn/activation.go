@@ -141,3 +141,15 @@ func (j *elementwiseJob) Range(_, lo, hi int) {
 }
 
 var elementwiseJobs par.FreeList[elementwiseJob]
+
+// AddTo sets dst[i] += x[i], over the cores when dst is long (a residual
+// connection).
+func AddTo(dst, x []float64) {
+	elementwise(addTo, dst, x[:len(dst)], nil)
+}
+
+func addTo(dst, x, _ []float64) {
+	for i, v := range x[:len(dst)] {
+		dst[i] += v
+	}
+}

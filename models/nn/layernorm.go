@@ -3,6 +3,8 @@ package nn
 import (
 	"math"
 
+	"github.com/seqlab/seqlab/models/internal/par"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -20,6 +22,7 @@ type LayerNorm struct {
 
 	xhat *mat.Dense // normalised input of the last Forward (N, D)
 	rstd []float64  // 1/√(var+ε) per row
+	job  layerNormJob
 }
 
 // NewLayerNorm returns a LayerNorm over rows of width d whose parameters are
@@ -42,7 +45,25 @@ func (ln *LayerNorm) Forward(y, x *mat.Dense) {
 		ln.xhat = mat.NewDense(n, ln.D, nil)
 		ln.rstd = make([]float64, n)
 	}
-	ln.normRows(Raw(y), Raw(ln.xhat), Raw(x), ln.rstd)
+	if n*ln.D < parallelMin || par.Workers() == 1 {
+		ln.normRows(Raw(y), Raw(ln.xhat), Raw(x), ln.rstd)
+		return
+	}
+	ln.job = layerNormJob{ln, Raw(y), Raw(ln.xhat), Raw(x)}
+	par.For(0, n, &ln.job)
+	ln.job = layerNormJob{}
+}
+
+// layerNormJob is Forward over rows on the cores: each row is normalised
+// on its own, so the result does not depend on how the rows are cut.
+type layerNormJob struct {
+	ln         *LayerNorm
+	y, xhat, x General
+}
+
+func (j *layerNormJob) Range(_, lo, hi int) {
+	rows := func(g General) General { return View(g.Data[lo*g.Stride:], hi-lo, g.Cols, g.Stride) }
+	j.ln.normRows(rows(j.y), rows(j.xhat), rows(j.x), j.ln.rstd[lo:hi])
 }
 
 // Apply normalises each row of x (N, D) into y like Forward, but keeps

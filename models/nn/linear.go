@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/seqlab/seqlab/models/internal/gemm"
 )
 
 // Linear is a fully connected layer, y = x·Wᵀ + b, with PyTorch nn.Linear's
@@ -42,6 +44,18 @@ func (l *Linear) Forward(y, x *mat.Dense) {
 
 // ForwardRaw is Forward on raw views; it keeps nothing for Backward.
 func (l *Linear) ForwardRaw(y, x General) {
+	if gemm.KBlock(l.In) == l.In {
+		// One block of the inner dimension: start y at the bias and let the
+		// product add to it, one pass over y instead of two. The kernel adds
+		// its sum to y as fma(1, sum, 1·b), which rounds exactly as sum + b
+		// does: the same result as below, bit for bit.
+		b := l.Bias.Data()
+		for i := 0; i < y.Rows; i++ {
+			copy(y.Data[i*y.Stride:i*y.Stride+y.Cols], b)
+		}
+		Gemm(false, true, 1, x, Raw(l.Weight.Value), 1, y)
+		return
+	}
 	Gemm(false, true, 1, x, Raw(l.Weight.Value), 0, y)
 	AddRowVector(y, l.Bias.Data())
 }

@@ -311,13 +311,13 @@ func (m *Model) Forward(in nn.Input) (*mat.Dense, error) {
 		blk.InProj.Forward(a.qkvs[l], a.a1s[l])
 		m.attentionForward(a, l)
 		blk.OutProj.Forward(mid, a.atts[l])
-		mid.Add(mid, x)
+		nn.AddTo(mid.RawMatrix().Data, x.RawMatrix().Data)
 		// MLP sub-layer: next = mid + linear2(GELU(linear1(LN₂(mid)))).
 		blk.Norm2.Forward(a.a2s[l], mid)
 		blk.Linear1.Forward(a.h1s[l], a.a2s[l])
 		nn.GELUForward(a.g1s[l].RawMatrix().Data, a.h1s[l].RawMatrix().Data)
 		blk.Linear2.Forward(next, a.g1s[l])
-		next.Add(next, mid)
+		nn.AddTo(next.RawMatrix().Data, mid.RawMatrix().Data)
 	}
 	m.Norm.Forward(a.lnF, a.xs[m.Layers])
 	m.Out.Forward(a.out, a.lnF)
@@ -402,13 +402,13 @@ func (m *Model) Backward(dlogits *mat.Dense) {
 		nn.GELUBackward(a.dh.RawMatrix().Data, a.dh.RawMatrix().Data, a.h1s[l].RawMatrix().Data)
 		blk.Linear1.Backward(dtmp, a.dh)
 		blk.Norm2.Backward(dtmp, dtmp)
-		dx.Add(dx, dtmp) // dx = ∂L/∂mid
+		nn.AddTo(dx.RawMatrix().Data, dtmp.RawMatrix().Data) // dx = ∂L/∂mid
 		// Attention sub-layer.
 		blk.OutProj.Backward(a.datt, dx)
 		m.attentionBackward(a, l)
 		blk.InProj.Backward(dtmp, a.dqkv)
 		blk.Norm1.Backward(dtmp, dtmp)
-		dx.Add(dx, dtmp) // dx = ∂L/∂x_l
+		nn.AddTo(dx.RawMatrix().Data, dtmp.RawMatrix().Data) // dx = ∂L/∂x_l
 	}
 	// Positions: every sequence adds its gradient at step t to row t.
 	pg, xd := m.Pos.GradData(), dx.RawMatrix().Data
