@@ -114,6 +114,7 @@ var table = map[string]string{
 	"github.com/seqlab/seqlab/models/nn.AdamConfig":                      "AdamConfig holds Adam's hyper-parameters. Zero values take PyTorch's\ndefaults (β₁ 0.9, β₂ 0.999, ε 1e-8); LR has no default.",
 	"github.com/seqlab/seqlab/models/nn.AdamConfig.Validate":             "Validate reports a configuration Adam cannot run with.",
 	"github.com/seqlab/seqlab/models/nn.AddRowVector":                    "AddRowVector adds v (length Cols) to every row of m.",
+	"github.com/seqlab/seqlab/models/nn.AddTo":                           "AddTo sets dst[i] += x[i], over the cores when dst is long (a residual\nconnection).",
 	"github.com/seqlab/seqlab/models/nn.AssignParams":                    "AssignParams copies tensors into params by name. It checks everything\nfirst: every param has a tensor of exactly its shape, no tensor is left\nunused, and no value is NaN or ±Inf. It copies nothing unless all is\nwell, so a model is never half-loaded. The error lists the problems\n(the first few of them); callers add the file name.",
 	"github.com/seqlab/seqlab/models/nn.CheckActivations":                "CheckActivations returns an error when a pass over B·T rows that keeps\nperRow float64 values per row would exceed MaxActivationBytes.",
 	"github.com/seqlab/seqlab/models/nn.CheckDim":                        "CheckDim returns an error unless 0 < n ≤ MaxDim. what names the field\n(\"Hidden\"), eg gives a sensible value (\"64\").",

@@ -13,6 +13,7 @@ func init() {
 	Symbols["github.com/seqlab/seqlab/models/nn/nn"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AddRowVector":       reflect.ValueOf(nn.AddRowVector),
+		"AddTo":              reflect.ValueOf(nn.AddTo),
 		"AssignParams":       reflect.ValueOf(nn.AssignParams),
 		"CheckActivations":   reflect.ValueOf(nn.CheckActivations),
 		"CheckDim":           reflect.ValueOf(nn.CheckDim),
