@@ -82,8 +82,12 @@ func (d *dialog) key(msg tea.KeyPressMsg, m *Model) tea.Cmd {
 func (d *dialog) view(width int, th *theme) string {
 	w := min(width-4, 64)
 	var opts []string
+	keyWidth := 3
 	for _, c := range d.choices {
-		opts = append(opts, lipgloss.NewStyle().Width(w-6).Render(th.Accent.Render(fmt.Sprintf("%-4s", c.keys[0]))+c.label))
+		keyWidth = max(keyWidth, len(c.keys[0]))
+	}
+	for _, c := range d.choices {
+		opts = append(opts, lipgloss.NewStyle().Width(w-6).Render(th.Accent.Render(fmt.Sprintf("%-*s", keyWidth+1, c.keys[0]))+c.label))
 	}
 	body := lipgloss.NewStyle().Width(w-6).Render(d.text) + "\n\n"
 	if d.asks {
