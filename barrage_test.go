@@ -156,7 +156,7 @@ func TestBarrage(t *testing.T) {
 			if rerr != nil || sha256.Sum256(data) != before {
 				t.Errorf("the notebook on disk changed (%v)", rerr)
 			}
-			t.Logf("→ %s", message(got))
+			t.Logf("%s → %s", h.name, message(got))
 			if t.Failed() {
 				if len(got) > 4000 {
 					got = got[:2000] + "\n…\n" + got[len(got)-2000:]
