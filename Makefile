@@ -24,7 +24,7 @@ e2e: ## drive the real app in tmux: train with a live chart, interrupt, save, re
 # does); `make fuzz` runs each for FUZZTIME on new inputs.
 FUZZERS := \
 	./notebook:FuzzParse ./notebook:FuzzEdited ./notebook:FuzzImportIpynb \
-	./models/nn:FuzzReadSafetensors ./repl:FuzzDecodeRequest ./repl:FuzzDecodeReply \
+	./models/nn:FuzzReadSafetensors ./repl:FuzzDecodeRequest ./repl:FuzzDecodeReply ./repl:FuzzSessionLookup \
 	./repl/prepass:FuzzPrepare ./display:FuzzUnmarshal ./models/internal/vmath:FuzzExp
 FUZZTIME ?= 30s
 

@@ -45,7 +45,8 @@ var barrage = []hostile{
 	// Panics: direct, runtime errors, in goroutines, inside compiled code.
 	{name: "panic", code: "panic(\"boom in the cell\")\n", want: []string{"boom in the cell"}},
 	{name: "panic with an error value", code: "panic(errors.New(\"an error value\"))\n", want: []string{"an error value"}},
-	{name: "index out of range", code: "s := []int{1, 2}\ni := 5\nfmt.Println(s[i])\n", want: []string{"index out of range"}},
+	{name: "index out of range", code: "s := []int{1, 2}\ni := 5\nfmt.Println(s[i])\n", want: []string{"panic: runtime error: index out of range (an index below 0 or not less than the length of the slice)"}},
+	{name: "slice bounds out of range", code: "s := []int{1, 2}\nj := 9\nfmt.Println(s[1:j])\n", want: []string{"slice bounds out of range"}},
 	{name: "nil map", code: "var m map[string]int\nm[\"a\"] = 1\n", want: []string{"nil map"}},
 	{name: "nil pointer", code: "type pt struct{ X int }\nvar p *pt\nfmt.Println(p.X)\n", want: []string{"nil pointer"}},
 	{name: "nil function", code: "var f func()\nf()\n", want: []string{"nil"}},

@@ -360,6 +360,11 @@ func plainPanic(msg string) string {
 		return "runtime error: invalid memory address or nil pointer dereference (a nil function was called)"
 	case msg == "reflect: Method on nil interface value":
 		return "runtime error: invalid memory address or nil pointer dereference (a method was called on a nil interface value)"
+	case msg == "reflect: slice index out of range" || msg == "reflect: array index out of range" || msg == "reflect: string index out of range":
+		what := strings.Fields(msg)[1]
+		return "runtime error: index out of range (an index below 0 or not less than the length of the " + what + ")"
+	case strings.HasPrefix(msg, "reflect.Value.Slice: slice index out of bounds"), strings.HasPrefix(msg, "reflect.Value.Slice3: slice index out of bounds"):
+		return "runtime error: slice bounds out of range"
 	}
 	if m := callNonFun.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("cannot call a value of kind %s: it is not a function", m[1])
