@@ -164,33 +164,9 @@ var (
 // replaced.
 func (p *Progress) moveAside(why error) error {
 	e := &CorruptProgressError{Path: p.Path(), Err: why}
-	e.MovedTo, e.MoveErr = moveAside(e.Path)
+	e.MovedTo, e.MoveErr = atomicfile.MoveAside(e.Path, rename)
 	p.keep = e.MovedTo == ""
 	return e
-}
-
-// moveAside renames a file to path.corrupt-<time> (with -2, -3, ... if
-// that is taken) and returns where it went.
-func moveAside(path string) (string, error) {
-	stamp := time.Now().Format("20060102-150405")
-	for i := 1; i < 100; i++ {
-		to := path + ".corrupt-" + stamp
-		if i > 1 {
-			to = fmt.Sprintf("%s-%d", to, i)
-		}
-		if _, err := os.Lstat(to); err == nil {
-			continue
-		}
-		if err := rename(path, to); err != nil {
-			var le *os.LinkError
-			if errors.As(err, &le) {
-				err = le.Err
-			}
-			return "", err
-		}
-		return to, nil
-	}
-	return "", errors.New("there are too many damaged copies already")
 }
 
 // Path returns the progress file's path.
@@ -398,7 +374,7 @@ func (p *Progress) Save() error {
 	p.mu.Lock()
 	if p.keep {
 		if _, err := os.Lstat(p.Path()); err == nil {
-			if _, err := moveAside(p.Path()); err != nil {
+			if _, err := atomicfile.MoveAside(p.Path(), rename); err != nil {
 				p.mu.Unlock()
 				return fmt.Errorf("cannot save your progress: %s is damaged and could not be moved aside (%v), so it is not replaced; move it away and seqlab will save your progress", p.Path(), err)
 			}

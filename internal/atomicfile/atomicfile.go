@@ -25,6 +25,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // Write writes a file with write into a temporary file next to path,
@@ -206,4 +207,30 @@ func (fw *failingWriter) Write(p []byte) (int, error) {
 		err = &fs.PathError{Op: "write", Path: fw.name, Err: fw.err}
 	}
 	return n, err
+}
+
+// MoveAside renames a damaged file at path to path.corrupt-<time> (with -2,
+// -3, ... if that is taken), so that it is kept for the user while a fresh
+// file takes its place, and returns where it went. rename is os.Rename, or
+// a stand-in for tests.
+func MoveAside(path string, rename func(from, to string) error) (string, error) {
+	stamp := time.Now().Format("20060102-150405")
+	for i := 1; i < 100; i++ {
+		to := path + ".corrupt-" + stamp
+		if i > 1 {
+			to = fmt.Sprintf("%s-%d", to, i)
+		}
+		if _, err := os.Lstat(to); err == nil {
+			continue
+		}
+		if err := rename(path, to); err != nil {
+			var le *os.LinkError
+			if errors.As(err, &le) {
+				err = le.Err
+			}
+			return "", err
+		}
+		return to, nil
+	}
+	return "", errors.New("there are too many damaged copies already")
 }

@@ -266,7 +266,7 @@ func Load(dir string) (Settings, error) {
 			return s, nil
 		}
 	}
-	if e.MovedTo, e.MoveErr = moveAside(path); e.MovedTo != "" {
+	if e.MovedTo, e.MoveErr = atomicfile.MoveAside(path, rename); e.MovedTo != "" {
 		e.WriteErr = write(path, Defaults())
 	}
 	return Defaults(), e
@@ -304,7 +304,7 @@ func Save(dir string, s Settings) error {
 			bad = e != nil
 		}
 		if bad {
-			if _, err := moveAside(path); err != nil {
+			if _, err := atomicfile.MoveAside(path, rename); err != nil {
 				return fmt.Errorf("cannot save the settings: %s is not valid settings and could not be moved aside (%v), so it was not replaced", path, err)
 			}
 		}
@@ -333,30 +333,6 @@ var (
 	readFile = os.ReadFile
 	rename   = os.Rename
 )
-
-// moveAside renames a bad settings file to path.corrupt-<time> (with -2,
-// -3, ... if that is taken) and returns where it went.
-func moveAside(path string) (string, error) {
-	stamp := time.Now().Format("20060102-150405")
-	for i := 1; i < 100; i++ {
-		to := path + ".corrupt-" + stamp
-		if i > 1 {
-			to = fmt.Sprintf("%s-%d", to, i)
-		}
-		if _, err := os.Lstat(to); err == nil {
-			continue
-		}
-		if err := rename(path, to); err != nil {
-			var le *os.LinkError
-			if errors.As(err, &le) {
-				err = le.Err
-			}
-			return "", err
-		}
-		return to, nil
-	}
-	return "", errors.New("too many corrupt copies are there already")
-}
 
 // parse reads a settings file, checking every key and value. The error,
 // if any, has Path, Line, Key, Value and Err set.
