@@ -98,7 +98,9 @@ func New(opts Options) (*Model, error) {
 	prog, err := lessons.LoadProgress(filepath.Join(opts.StateDir))
 	m.progress = prog
 	if err != nil {
-		m.flash(err.Error(), true)
+		// Too long for the status line, and worth reading: with the
+		// settings' notice, if any, in the dialog the app opens with.
+		opts.Notice = strings.TrimSpace(opts.Notice + "\n\n" + err.Error())
 	}
 	m.nav = newLessonPane(m.progress)
 	m.bench = newBenchPane()

@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/seqlab/seqlab/lessons"
 	"github.com/seqlab/seqlab/notebook"
 	"github.com/seqlab/seqlab/repl"
 )
@@ -60,5 +63,26 @@ func TestAppendEventsMegabytes(t *testing.T) {
 	}
 	if allocs > 3 {
 		t.Errorf("%v allocations for one batch; want the text built once", allocs)
+	}
+}
+
+// TestOpensWithNotices: a damaged progress file and a settings notice are
+// shown in a dialog when the app opens (too long for the status line), and
+// the app goes on after enter.
+func TestOpensWithNotices(t *testing.T) {
+	state := t.TempDir()
+	if err := os.WriteFile(filepath.Join(state, lessons.ProgressFile), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{StateDir: state, Notice: "your settings file is not valid: a test"}, 100, 40)
+	screen := h.screen()
+	for _, want := range []string{"your settings file is not valid", "your progress file", "damaged", "continue"} {
+		if !strings.Contains(strings.Join(strings.Fields(screen), " "), want) {
+			t.Errorf("the opening screen lacks %q:\n%s", want, screen)
+		}
+	}
+	h.keys("enter")
+	if strings.Contains(h.screen(), "your progress file") {
+		t.Errorf("the dialog is still there after enter:\n%s", h.screen())
 	}
 }
