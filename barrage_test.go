@@ -22,6 +22,9 @@ type hostile struct {
 	// died marks inputs that end the kernel process: the runner must say
 	// that the kernel's state is lost.
 	died bool
+	// endless marks inputs that only the cell timeout (3s) ends; the others
+	// get 30s, so that a loaded machine cannot turn them into timeouts.
+	endless bool
 }
 
 // model is a preamble that builds small models and a task for the cells
@@ -62,12 +65,12 @@ var barrage = []hostile{
 		want: []string{"dimension mismatch"}},
 
 	// Endless loops, deadlocks, recursion, exits.
-	{name: "endless loop", code: "for {\n}\n", want: []string{"interrupted after the cell timeout of 3s"}},
-	{name: "endless loop with work", code: "x := 0\nfor {\n\tx++\n}\n", want: []string{"interrupted after the cell timeout of 3s"}},
-	{name: "endless compiled call", code: "time.Sleep(time.Hour)\n", want: []string{"cell timeout of 3s"}},
-	{name: "deadlock: empty select", code: "select {}\n", want: []string{"cell timeout of 3s"}},
-	{name: "deadlock: receive", code: "c := make(chan int)\n<-c\n", want: []string{"cell timeout of 3s"}},
-	{name: "deadlock: mutex", code: "import \"sync\"\nvar mu sync.Mutex\nmu.Lock()\nmu.Lock()\n", want: []string{"cell timeout of 3s"}},
+	{name: "endless loop", code: "for {\n}\n", want: []string{"interrupted after the cell timeout of 3s"}, endless: true},
+	{name: "endless loop with work", code: "x := 0\nfor {\n\tx++\n}\n", want: []string{"interrupted after the cell timeout of 3s"}, endless: true},
+	{name: "endless compiled call", code: "time.Sleep(time.Hour)\n", want: []string{"cell timeout of 3s"}, endless: true},
+	{name: "deadlock: empty select", code: "select {}\n", want: []string{"cell timeout of 3s"}, endless: true},
+	{name: "deadlock: receive", code: "c := make(chan int)\n<-c\n", want: []string{"cell timeout of 3s"}, endless: true},
+	{name: "deadlock: mutex", code: "import \"sync\"\nvar mu sync.Mutex\nmu.Lock()\nmu.Lock()\n", want: []string{"cell timeout of 3s"}, endless: true},
 	{name: "deep recursion", code: "var f func(int) int\nf = func(n int) int { return f(n+1) + 1 }\nfmt.Println(f(0))\n",
 		want: []string{"stack overflow"}, died: true},
 	{name: "deep recursion, declared function", code: "func down(n int) int { return down(n+1) + 1 }\nfmt.Println(down(0))\n",
@@ -134,7 +137,11 @@ func TestBarrage(t *testing.T) {
 			}
 			before := sha256.Sum256([]byte(src))
 			var out bytes.Buffer
-			err := run(context.Background(), []string{"run", "--keep-going", "--cell-timeout", "3s", "--memory-limit", "512MiB", path}, &out, &out)
+			timeout := "30s"
+			if h.endless {
+				timeout = "3s"
+			}
+			err := run(context.Background(), []string{"run", "--keep-going", "--cell-timeout", timeout, "--memory-limit", "512MiB", path}, &out, &out)
 			got := out.String()
 			switch {
 			case h.ok && err != nil:
