@@ -104,7 +104,14 @@ func ServeKernel(opts KernelOptions) error {
 		}
 		switch req.Op {
 		case OpExecute, OpRestart:
-			k.execQueue <- req
+			// Never block here: this loop must stay free to take an
+			// interrupt for the running cell.
+			select {
+			case k.execQueue <- req:
+			default:
+				k.send(Reply{ID: req.ID, Type: TypeError, Text: fmt.Sprintf("kernel: %d requests are already waiting to run; wait for them or interrupt", cap(k.execQueue))})
+				k.send(Reply{ID: req.ID, Type: TypeDone})
+			}
 		case OpInterrupt:
 			k.mu.Lock()
 			if k.cancel != nil {

@@ -1,9 +1,13 @@
 package repl
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -287,5 +291,61 @@ func TestDiedBetweenCells(t *testing.T) {
 	// Only once.
 	if out, err := run(t, c, `fmt.Println("third")`); err != nil || out != "third\n" {
 		t.Errorf("third cell: %q, %v", out, err)
+	}
+}
+
+// TestKernelQueueFull: a client that floods the kernel with execute
+// requests gets an error for those beyond the queue, and an interrupt still
+// gets through to the running cell.
+func TestKernelQueueFull(t *testing.T) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "SEQLAB_TEST_KERNEL=1")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	replies := make(chan Reply, 1024)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			var r Reply
+			if json.Unmarshal(sc.Bytes(), &r) == nil {
+				replies <- r
+			}
+		}
+		close(replies)
+	}()
+	send := func(r Request) {
+		line, _ := json.Marshal(r)
+		stdin.Write(append(line, '\n'))
+	}
+	send(Request{ID: "first", Op: OpExecute, Code: "for {\n}"})
+	for i := range 80 {
+		send(Request{ID: fmt.Sprintf("q%d", i), Op: OpExecute, Code: "1"})
+	}
+	send(Request{ID: "stop", Op: OpInterrupt})
+	full, interrupted := 0, false
+	timeout := time.After(30 * time.Second)
+	for !interrupted {
+		select {
+		case r, ok := <-replies:
+			if !ok {
+				t.Fatal("the kernel ended")
+			}
+			if r.Type == TypeError && strings.Contains(r.Text, "requests are already waiting to run") {
+				full++
+			}
+			if r.ID == "first" && r.Type == TypeDone {
+				interrupted = true
+			}
+		case <-timeout:
+			t.Fatalf("the endless cell was not interrupted (%d requests refused)", full)
+		}
+	}
+	if full == 0 {
+		t.Errorf("no request was refused for a full queue")
 	}
 }
