@@ -36,7 +36,8 @@ func runLessons(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	p, err := lessons.LoadProgress(*state)
 	var corrupt *lessons.CorruptProgressError
-	if errors.As(err, &corrupt) {
+	var newer *lessons.NewerProgressError
+	if errors.As(err, &corrupt) || errors.As(err, &newer) {
 		fmt.Fprintln(stderr, err)
 	} else if err != nil {
 		return err

@@ -50,6 +50,9 @@ type Progress struct {
 	// keep is set when the file could not be read and could not be moved
 	// aside either: Save must move it aside before replacing it.
 	keep bool
+	// newer is the format version of a file written by a newer seqlab,
+	// which Save must not overwrite; 0 otherwise.
+	newer int
 
 	mu      sync.Mutex
 	lessons map[string]*lessonProgress
@@ -139,6 +142,13 @@ func LoadProgress(dir string) (*Progress, error) {
 	if len(data) > 0 && f.Version == 0 {
 		return p, p.moveAside(errors.New("it has no version"))
 	}
+	var newer error
+	if f.Version > progressVersion {
+		// Read what this seqlab knows of it, but never write it back: that
+		// would drop what the newer seqlab keeps there.
+		p.newer = f.Version
+		newer = &NewerProgressError{Path: path, Version: f.Version}
+	}
 	for slug, l := range f.Lessons {
 		lp := p.lesson(slug)
 		for _, c := range l.Ran {
@@ -149,7 +159,19 @@ func LoadProgress(dir string) (*Progress, error) {
 		}
 		lp.finished = l.Finished
 	}
-	return p, nil
+	return p, newer
+}
+
+// A NewerProgressError says that the progress file was written by a newer
+// seqlab, in a format version this one does not know: it was read as far as
+// this seqlab understands it, and Save leaves it alone.
+type NewerProgressError struct {
+	Path    string
+	Version int
+}
+
+func (e *NewerProgressError) Error() string {
+	return fmt.Sprintf("your progress file %s was written by a newer seqlab (format %d; this one reads and writes format %d): it is read as far as this seqlab understands it and left as it is, so progress made now is not saved; update seqlab to keep it", e.Path, e.Version, progressVersion)
 }
 
 // readFile and rename are os.ReadFile and os.Rename; tests replace them to
@@ -372,6 +394,10 @@ func (p *Progress) Save() error {
 		return errors.New("no progress to save")
 	}
 	p.mu.Lock()
+	if p.newer > 0 {
+		p.mu.Unlock()
+		return fmt.Errorf("progress not saved: %s was written by a newer seqlab (format %d) and is left as it is", p.Path(), p.newer)
+	}
 	if p.keep {
 		if _, err := os.Lstat(p.Path()); err == nil {
 			if _, err := atomicfile.MoveAside(p.Path(), rename); err != nil {

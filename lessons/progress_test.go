@@ -450,3 +450,28 @@ func TestWriteList(t *testing.T) {
 		t.Errorf("WriteList of a finished lesson =\n%s\nwant it to start\n%s", out.String(), want)
 	}
 }
+
+// TestProgressNewerVersion: a progress file from a newer seqlab is read as
+// far as this one understands it, said so, and never written over (it may
+// hold what this seqlab would drop).
+func TestProgressNewerVersion(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "progress.json")
+	src := `{"version": 2, "lessons": {"neurons": {"ran": [1], "stars": 3}}, "streak": 12}`
+	os.WriteFile(path, []byte(src), 0o644)
+	p, err := LoadProgress(dir)
+	var newer *NewerProgressError
+	if !errors.As(err, &newer) || newer.Version != 2 || !strings.Contains(err.Error(), "written by a newer seqlab (format 2") {
+		t.Fatalf("LoadProgress: %v; want a NewerProgressError", err)
+	}
+	if !p.Ran("neurons", 1) {
+		t.Errorf("what this seqlab understands was not read")
+	}
+	p.MarkRun("neurons", 2)
+	if err := p.Save(); err == nil || !strings.Contains(err.Error(), "left as it is") {
+		t.Errorf("Save: %v; want a refusal", err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != src {
+		t.Errorf("the newer file was changed:\n%s", data)
+	}
+}
