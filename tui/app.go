@@ -159,7 +159,11 @@ func Run(ctx context.Context, opts Options) error {
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		err = nil
 	}
-	m.writeRecovery() // whatever happened, unsaved work is in the recovery file
+	// Whatever happened, unsaved work goes to the recovery file; if it
+	// cannot, say so on the way out.
+	if rerr := m.writeRecovery(); rerr != nil {
+		return errors.Join(err, fmt.Errorf("your unsaved changes to %s could not be written to the recovery file: %w", m.nb.path, rerr))
+	}
 	return err
 }
 

@@ -56,7 +56,7 @@ func (m *Model) writeRecovery() error {
 	}
 	base := recoveryBase(m.opts.StateDir, p.path)
 	if err := os.MkdirAll(filepath.Dir(base), 0o700); err != nil {
-		m.flash("autosave failed: "+err.Error()+"; save with ctrl+s", true)
+		m.flash("autosave to the recovery file failed: "+err.Error()+"; your changes are still here: save them (ctrl+s, or ctrl+p → Save as… elsewhere)", true)
 		return err
 	}
 	data := p.nb.Markdown(true)
@@ -66,7 +66,7 @@ func (m *Model) writeRecovery() error {
 		err = atomicfile.Write(base+".json", func(w io.Writer) error { _, err := w.Write(meta); return err })
 	}
 	if err != nil {
-		m.flash("autosave failed: "+err.Error()+"; save with ctrl+s", true)
+		m.flash("autosave to the recovery file failed: "+err.Error()+"; your changes are still here: save them (ctrl+s, or ctrl+p → Save as… elsewhere)", true)
 	}
 	return err
 }
