@@ -23,6 +23,9 @@
 // and stays serial when the product is too small for a second goroutine to
 // pay. DgemmFewRows is the product of a streaming step, C = A·Bᵀ for a few
 // rows of A: dot products that read B in place, four rows at a time.
+// PackedB holds op(B) packed once for many products (a recurrent weight,
+// used at every step of a sequence), and DgemmPacked multiplies by it: the
+// same results as Dgemm with that B, without packing it again.
 //
 // # Results
 //
