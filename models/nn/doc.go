@@ -9,11 +9,13 @@
 //
 // Speed comes from three internal packages: models/internal/gemm (seqlab's
 // matrix kernel, AVX2+FMA assembly with a pure-Go fallback, behind Gemm and
-// GemmSerial), models/internal/vmath (exp and erf four elements at a time,
-// for Softmax, GELU and sigmoid) and models/internal/par (long-lived helper
-// goroutines that split loops over the cores: matrix products, attention
-// heads, long element-wise slices). Every split is by output element, so
-// results are the same bit for bit whatever GOMAXPROCS is.
+// GemmSerial, and Packed for a weight used at every step of a sequence),
+// models/internal/vmath (exp, erf and tanh four elements at a time, for
+// Softmax, GELU, sigmoid and tanh) and models/internal/par (long-lived
+// helper goroutines that split loops over the cores: matrix products,
+// attention heads, the sequences of a recurrent batch, LayerNorm rows, long
+// element-wise slices; see RowChunks). Every split is by output element or
+// by row, so results are the same bit for bit whatever GOMAXPROCS is.
 //
 // Dimension letters used throughout: N rows (usually B·T), B batch, T time,
 // In input width, Out output width, D model width, V vocabulary.
