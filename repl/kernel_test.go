@@ -323,12 +323,24 @@ func TestKernelQueueFull(t *testing.T) {
 		stdin.Write(append(line, '\n'))
 	}
 	send(Request{ID: "first", Op: OpExecute, Code: "for {\n}"})
+	// Flood only once the endless cell runs, so that the interrupt is for it.
+	timeout := time.After(30 * time.Second)
+	for busy := false; !busy; {
+		select {
+		case r, ok := <-replies:
+			if !ok {
+				t.Fatal("the kernel ended")
+			}
+			busy = r.Type == TypeStatus && r.State == "busy" && r.ID == "first"
+		case <-timeout:
+			t.Fatal("the first cell did not start")
+		}
+	}
 	for i := range 80 {
 		send(Request{ID: fmt.Sprintf("q%d", i), Op: OpExecute, Code: "1"})
 	}
 	send(Request{ID: "stop", Op: OpInterrupt})
 	full, interrupted := 0, false
-	timeout := time.After(30 * time.Second)
 	for !interrupted {
 		select {
 		case r, ok := <-replies:
