@@ -3,10 +3,10 @@ package transformer
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/seqlab/seqlab/models/internal/modeltest"
 	"github.com/seqlab/seqlab/models/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -360,39 +360,7 @@ func TestParamNames(t *testing.T) {
 // spread over the cores, and the logits and every gradient come out bit for
 // bit the same whatever the number of cores.
 func TestSameOnAnyCores(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	run := func(procs int) []float64 {
-		runtime.GOMAXPROCS(procs)
-		m, err := New(Config{Vocab: 11, D: 32, Heads: 4, Layers: 2, FF: 128, MaxT: 64}, newRNG(3))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rng := newRNG(4)
-		B, T := 5, 64
-		tokens := make([]int, B*T)
-		for i := range tokens {
-			tokens[i] = rng.IntN(11)
-		}
-		out, err := m.Forward(nn.TokenInput(B, T, tokens))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := append([]float64(nil), out.RawMatrix().Data...)
-		dOut := mat.NewDense(B*T, 11, nil)
-		nn.CrossEntropy(out, nil, tokens, dOut)
-		m.Backward(dOut)
-		for _, p := range m.Params() {
-			res = append(res, p.GradData()...)
-		}
-		return res
-	}
-	want := run(1)
-	for _, procs := range []int{2, 3, 8} {
-		got := run(procs)
-		for i := range want {
-			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-				t.Fatalf("GOMAXPROCS=%d: value %d is %v, with one core %v", procs, i, got[i], want[i])
-			}
-		}
-	}
+	modeltest.SameOnAnyCores(t, 5, 64, 11, func() (modeltest.Model, error) {
+		return New(Config{Vocab: 11, D: 32, Heads: 4, Layers: 2, FF: 128, MaxT: 64}, newRNG(3))
+	}, nil)
 }
