@@ -278,7 +278,14 @@ func TestDiedBetweenCells(t *testing.T) {
 	if out, err := run(t, c, "x := 7\ngo func() { time.Sleep(200 * time.Millisecond); panic(\"too late\") }()\nfmt.Println(x)"); err != nil || out != "7\n" {
 		t.Fatalf("first cell: %q, %v", out, err)
 	}
-	time.Sleep(time.Second)
+	c.mu.Lock()
+	p := c.proc
+	c.mu.Unlock()
+	select {
+	case <-p.dead:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the kernel did not die of its goroutine's panic")
+	}
 	out, err := run(t, c, `fmt.Println("next")`)
 	if err != nil {
 		t.Fatalf("second cell: %v", err)
