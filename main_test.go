@@ -214,7 +214,7 @@ func TestRunCellTimeout(t *testing.T) {
 		"for {\n}",
 		"fmt.Println(kept)",
 		"time.Sleep(time.Hour)",
-		"time.Sleep(600 * time.Millisecond)\nfmt.Println(\"a fresh kernel\")", // the kernel's start does not count
+		"time.Sleep(300 * time.Millisecond)\nfmt.Println(\"a fresh kernel\")", // in a new kernel, whose start does not count
 	}
 	src := "# timeouts\n"
 	for _, c := range cells {

@@ -246,15 +246,14 @@ func TestTimeoutCountsOnlyTheCell(t *testing.T) {
 		t.Errorf("redefinition with a timeout: err %v, restarted %v, output %q", err, restarted, out.String())
 	}
 
-	// A dead kernel is started again inside the next ExecuteWith: the start
-	// does not count either.
-	c.mu.Lock()
-	c.proc.cmd.Process.Kill()
-	<-c.proc.dead
-	c.mu.Unlock()
-	err = c.ExecuteWith(context.Background(), "e", "time.Sleep(400 * time.Millisecond)\nfmt.Println(\"slept\")", ExecOptions{Timeout: 500 * time.Millisecond}, nil)
-	if err != nil {
-		t.Errorf("after a kernel start: %v", err)
+	// A kernel started inside ExecuteWith does not count either: this one
+	// takes a second to start, twice the timeout.
+	slow := NewClient(ClientOptions{Command: []string{os.Args[0]}, Env: []string{"SEQLAB_TEST_KERNEL=1", "SEQLAB_TEST_KERNEL_START_DELAY=1s"}})
+	defer slow.Close()
+	start := time.Now()
+	err = slow.ExecuteWith(context.Background(), "e", "time.Sleep(100 * time.Millisecond)\nfmt.Println(\"slept\")", ExecOptions{Timeout: 500 * time.Millisecond}, nil)
+	if err != nil || time.Since(start) < time.Second {
+		t.Errorf("after a kernel start of 1 s: %v after %v", err, time.Since(start))
 	}
 
 	// A replayed cell that runs too long fails the replay with its timeout.

@@ -30,6 +30,9 @@ func TestMain(m *testing.M) {
 				opts.MemoryLimit = n
 			}
 		}
+		if d, err := time.ParseDuration(os.Getenv("SEQLAB_TEST_KERNEL_START_DELAY")); err == nil {
+			time.Sleep(d) // a slow machine
+		}
 		if err := ServeKernel(opts); err != nil {
 			os.Stderr.WriteString(err.Error() + "\n")
 			os.Exit(1)
