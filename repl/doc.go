@@ -14,7 +14,12 @@
 // A kernel that dies any other way — a goroutine panic, a stack overflow,
 // running out of memory — ends the running cell with a *KernelDiedError
 // that says what happened in a learner's words (and carries the panic
-// message); the notebook, owned by the client, loses nothing.
+// message); the notebook, owned by the client, loses nothing. A kernel that
+// dies between cells (a goroutine a cell started panics later) is reported
+// by the next cell, which runs in a new kernel. A cell timeout
+// (ExecOptions.Timeout, Client.ExecuteWith) counts only the cell's own run,
+// from the kernel's "busy", not the kernel's start or the replay of the
+// cells above.
 //
 // # Memory and stack
 //
