@@ -14,6 +14,11 @@
 // model's layers, so a forward pass that went to sleep between its parallel
 // sections ran barely faster on two cores than on one.
 //
+// A chunk that panics on a helper makes For panic with the same value on
+// the caller's goroutine, after the other chunks are done, where a deferred
+// recover can catch it (a panic left on a helper's goroutine would end the
+// program: in seqlab's kernel, a learner's whole session).
+//
 // Determinism is the Body's contract: each item must write only its own
 // outputs, so that the result does not depend on how the items were cut or
 // who ran them. Chunk indexes (0 … chunks−1) are unique within a call, which
@@ -82,13 +87,24 @@ func For(chunks, n int, body Body) {
 		body.Range(k, lo, hi)
 	}
 	c.wait()
+	p := c.panicked
+	c.panicked = nil
 	calls.Put(c)
+	if p != nil {
+		// A chunk panicked on a helper: panic here, on the caller's
+		// goroutine, where the caller can recover it (a panic on a helper's
+		// own goroutine would end the program).
+		panic(p)
+	}
 }
 
 // call tracks the chunks of one For handed to helpers.
 type call struct {
 	pending atomic.Int32 // chunks not yet done
 	wg      sync.WaitGroup
+
+	mu       sync.Mutex
+	panicked any // what a chunk run by a helper panicked with, if one did
 }
 
 var calls FreeList[call]
@@ -109,9 +125,18 @@ type job struct {
 }
 
 func (j *job) run() {
+	defer func() {
+		if r := recover(); r != nil {
+			j.call.mu.Lock()
+			if j.call.panicked == nil {
+				j.call.panicked = r
+			}
+			j.call.mu.Unlock()
+		}
+		j.call.pending.Add(-1)
+		j.call.wg.Done()
+	}()
 	j.body.Range(j.chunk, j.lo, j.hi)
-	j.call.pending.Add(-1)
-	j.call.wg.Done()
 }
 
 // A helper is a long-lived goroutine that runs chunks for For. Between

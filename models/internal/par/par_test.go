@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // counter records which chunk ran each item, and how often.
@@ -125,5 +126,40 @@ func BenchmarkFor(b *testing.B) {
 	s := &sum{x: make([]float64, 1<<16)}
 	for b.Loop() {
 		For(2, len(s.x), s)
+	}
+}
+
+// panicky panics in every chunk but the first, with the chunk's index.
+type panicky struct{}
+
+func (panicky) Range(chunk, lo, hi int) {
+	if chunk > 0 {
+		panic(chunk)
+	}
+	time.Sleep(time.Millisecond) // let a helper take its chunk
+}
+
+// TestForPanics checks that a chunk that panics, on a helper or on the
+// caller, panics on the caller's goroutine, where it can be recovered,
+// instead of ending the program; and that For works on afterwards.
+func TestForPanics(t *testing.T) {
+	for range 20 {
+		func() {
+			defer func() {
+				if r := recover(); r == nil {
+					t.Fatal("For did not panic")
+				} else if c, ok := r.(int); !ok || c < 1 {
+					t.Fatalf("For panicked with %v; want a chunk's index", r)
+				}
+			}()
+			For(2, 10, panicky{})
+		}()
+	}
+	c := &counter{hits: make([]atomic.Int32, 100), chunks: make([]atomic.Int32, 8)}
+	For(2, 100, c)
+	for i := range c.hits {
+		if c.hits[i].Load() != 1 {
+			t.Fatalf("after the panics, item %d ran %d times", i, c.hits[i].Load())
+		}
 	}
 }
