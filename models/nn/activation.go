@@ -148,8 +148,4 @@ func AddTo(dst, x []float64) {
 	elementwise(addTo, dst, x[:len(dst)], nil)
 }
 
-func addTo(dst, x, _ []float64) {
-	for i, v := range x[:len(dst)] {
-		dst[i] += v
-	}
-}
+func addTo(dst, x, _ []float64) { vmath.Add(dst, x) }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/seqlab/seqlab/models/internal/gemm"
 	"github.com/seqlab/seqlab/models/internal/par"
+	"github.com/seqlab/seqlab/models/internal/vmath"
 )
 
 // General is a row-major matrix view on a float64 slice: the form the hot paths
@@ -120,21 +121,19 @@ func gemmDims(transA, transB bool, a, b, c General) (m, n, k int) {
 
 // AddRowVector adds v (length Cols) to every row of m.
 func AddRowVector(m General, v []float64) {
+	v = v[:m.Cols]
 	for i := 0; i < m.Rows; i++ {
-		row := m.Data[i*m.Stride : i*m.Stride+m.Cols]
-		for j, x := range v {
-			row[j] += x
-		}
+		vmath.Add(m.Data[i*m.Stride:i*m.Stride+m.Cols], v)
 	}
 }
 
-// SumRowsInto adds the column sums of m to dst: dst[j] += Σᵢ m[i][j].
+// SumRowsInto adds the column sums of m to dst: dst[j] += Σᵢ m[i][j], the
+// rows added one after the other (four columns at a time: each column's sum
+// is still in row order).
 func SumRowsInto(dst []float64, m General) {
+	dst = dst[:m.Cols]
 	for i := 0; i < m.Rows; i++ {
-		row := m.Data[i*m.Stride : i*m.Stride+m.Cols]
-		for j, x := range row {
-			dst[j] += x
-		}
+		vmath.Add(dst, m.Data[i*m.Stride:i*m.Stride+m.Cols])
 	}
 }
 

@@ -33,3 +33,12 @@ func Scale(x []float64, s float64) {
 		x[i] *= s
 	}
 }
+
+// Add sets dst[i] += x[i] for i < len(dst). It panics if len(x) < len(dst).
+func Add(dst, x []float64) {
+	x = x[:len(dst)]
+	i := addBlocks(dst, x)
+	for ; i < len(dst); i++ {
+		dst[i] += x[i]
+	}
+}

@@ -6,7 +6,16 @@ import (
 	"testing"
 )
 
-// TestMaxScale checks Max and Scale against plain loops for every length up
+// y0 is a second operand for Add: x reversed, scaled.
+func y0(x []float64) []float64 {
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[len(x)-1-i] = v * 0.37
+	}
+	return y
+}
+
+// TestMaxScale checks Max, Scale and Add against plain loops for every length up
 // to 40 (whole and partial groups), with NaNs, infinities and the maximum at
 // every position, with the assembly and without.
 func TestMaxScale(t *testing.T) {
@@ -35,6 +44,13 @@ func TestMaxScale(t *testing.T) {
 				}
 				if got := Max(x); got != want {
 					t.Fatalf("Max(%v) = %v; want %v", x, got, want)
+				}
+				z := append([]float64(nil), x...)
+				Add(z, y0(x))
+				for i := range x {
+					if w := x[i] + y0(x)[i]; !sameSum(z[i], w) {
+						t.Fatalf("Add: x[%d] = %v + %v gave %v; want %v", i, x[i], y0(x)[i], z[i], w)
+					}
 				}
 				s := rng.NormFloat64()
 				y := append([]float64(nil), x...)

@@ -46,6 +46,11 @@ func maxAVX2(x []float64) float64
 //go:noescape
 func scaleAVX2(x []float64, s float64)
 
+// addAVX2 sets dst[i] += x[i] for i < len(dst)&^3, len(x) ≥ len(dst).
+//
+//go:noescape
+func addAVX2(dst, x []float64)
+
 // expBlocks sets dst[i] = e^x[i] for the first groups of 4 elements,
 // len(x) == len(dst), and returns how many elements it did.
 func expBlocks(dst, x []float64) int {
@@ -128,4 +133,14 @@ func scaleBlocks(x []float64, s float64) int {
 	}
 	scaleAVX2(x, s)
 	return len(x) &^ 3
+}
+
+// addBlocks adds the first groups of 4 elements of x to dst, len(x) ==
+// len(dst), and returns how many it did.
+func addBlocks(dst, x []float64) int {
+	if !useAsm {
+		return 0
+	}
+	addAVX2(dst, x)
+	return len(dst) &^ 3
 }

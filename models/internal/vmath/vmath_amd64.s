@@ -445,3 +445,26 @@ scaleLoop:
 scaleDone:
 	VZEROUPPER
 	RET
+
+// func addAVX2(dst, x []float64)
+//
+// dst[i] += x[i] for i < len(dst)&^3.
+TEXT ·addAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	ANDQ $~3, CX
+	MOVQ x_base+24(FP), SI
+	XORQ DX, DX
+
+addLoop:
+	CMPQ    DX, CX
+	JAE     addDone
+	VMOVUPD (DI)(DX*8), Y0
+	VADDPD  (SI)(DX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(DX*8)
+	ADDQ    $4, DX
+	JMP     addLoop
+
+addDone:
+	VZEROUPPER
+	RET
