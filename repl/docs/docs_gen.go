@@ -201,7 +201,7 @@ var table = map[string]string{
 	"github.com/seqlab/seqlab/models/nn.SigmoidBackward":                 "SigmoidBackward writes dx = dy ⊙ y ⊙ (1 − y), given y = σ(x).",
 	"github.com/seqlab/seqlab/models/nn.SigmoidForward":                  "SigmoidForward writes y = σ(x) = 1 / (1 + e^(−x)), with the exponentials\ncomputed four at a time (vmath.Exp); e^(−x) overflowing to +Inf gives 0.",
 	"github.com/seqlab/seqlab/models/nn.Softmax":                         "Softmax writes softmax(x) into dst: dstᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m), where\nm = max(x). Subtracting the maximum changes nothing mathematically and keeps\ne^(·) from overflowing. dst may be x.",
-	"github.com/seqlab/seqlab/models/nn.SumRowsInto":                     "SumRowsInto adds the column sums of m to dst: dst[j] += Σᵢ m[i][j].",
+	"github.com/seqlab/seqlab/models/nn.SumRowsInto":                     "SumRowsInto adds the column sums of m to dst: dst[j] += Σᵢ m[i][j], the\nrows added one after the other (four columns at a time: each column's sum\nis still in row order).",
 	"github.com/seqlab/seqlab/models/nn.TanhBackward":                    "TanhBackward writes dx = dy ⊙ (1 − y²), given y = tanh(x).",
 	"github.com/seqlab/seqlab/models/nn.TanhForward":                     "TanhForward writes y = tanh(x), with the exponentials computed four at a\ntime (vmath.Tanh: within 2 ulp of math.Tanh).",
 	"github.com/seqlab/seqlab/models/nn.Tensor":                          "Tensor is one tensor read from a safetensors file, converted to float64.",
