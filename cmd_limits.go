@@ -7,6 +7,7 @@ import (
 
 	"github.com/seqlab/seqlab/internal/bytesize"
 	"github.com/seqlab/seqlab/internal/settings"
+	"github.com/seqlab/seqlab/repl"
 )
 
 // limits are the flags that protect the machine from a runaway cell, shared
@@ -49,6 +50,13 @@ func (o *limits) apply(fs *flag.FlagSet, memory *int64, cellTimeout, autosave *t
 			return fmt.Errorf("--memory-limit: %w", err)
 		}
 		*memory = n
+	}
+	if *memory != 0 && *memory < repl.MinMemoryLimit {
+		from := "memory_limit in " + settings.Path(o.settingsDir)
+		if set["memory-limit"] {
+			from = "--memory-limit"
+		}
+		return fmt.Errorf("%s is %s, less than the %s a kernel needs", from, bytesize.Format(*memory), bytesize.Format(repl.MinMemoryLimit))
 	}
 	if set["cell-timeout"] {
 		if o.cellTimeout < 0 {

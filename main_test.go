@@ -70,6 +70,12 @@ func TestRunSettings(t *testing.T) {
 	if len(moved) != 1 {
 		t.Errorf("the corrupt settings file was not kept aside: %v", moved)
 	}
+
+	// A valid size, but too small for a kernel: said before any kernel starts.
+	os.WriteFile(settingsFile, []byte(`{"memory_limit": "64MiB"}`), 0o644)
+	if _, err := runNotebook(t, nb); err == nil || !strings.Contains(err.Error(), "memory_limit in "+settingsFile+" is 64.0 MiB, less than the 128.0 MiB a kernel needs") {
+		t.Errorf("a memory limit of 64 MiB in the settings: %v", err)
+	}
 }
 
 func TestRun(t *testing.T) {

@@ -12,13 +12,13 @@ import (
 	"github.com/seqlab/seqlab/internal/bytesize"
 )
 
-// minMemoryLimit is the smallest memory limit a kernel accepts: a fresh
+// MinMemoryLimit is the smallest memory limit a kernel accepts: a fresh
 // kernel uses some 20–60 MiB.
-const minMemoryLimit = 128 << 20
+const MinMemoryLimit = 128 << 20
 
 func checkMemoryLimit(n int64) error {
-	if n < minMemoryLimit {
-		return fmt.Errorf("kernel: a memory limit of %s is too small: the kernel needs at least %s", bytesize.Format(n), bytesize.Format(minMemoryLimit))
+	if n < MinMemoryLimit {
+		return fmt.Errorf("kernel: a memory limit of %s is too small: the kernel needs at least %s", bytesize.Format(n), bytesize.Format(MinMemoryLimit))
 	}
 	return nil
 }
