@@ -115,7 +115,8 @@ func outputInfo(kind string) string {
 	return "output"
 }
 
-// A line is one line of the input. Only "\n" and "\r\n" end lines.
+// A line is one line of the input. Only "\n" and "\r\n" end lines (and a
+// "\r" ends the text of a last line without a break).
 type line struct {
 	text  string // without its line break
 	eol   string // "\n", "\r\n", or "" for a last line without one
@@ -134,7 +135,11 @@ func splitLines(s string) []line {
 				l.text, l.eol = l.text[:len(l.text)-1], "\r\n"
 			}
 		} else {
-			l.text = s[start:]
+			// A last line without a break: a "\r" it ends with goes like
+			// the "\r" of a "\r\n", so that the line means the same as it
+			// will once a line break follows it (say, when a cell is added
+			// after it): a "~~~\r" that closes a fence here closes it there.
+			l.text = strings.TrimSuffix(s[start:], "\r")
 		}
 		lines = append(lines, l)
 		start = l.end
