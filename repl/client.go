@@ -458,8 +458,7 @@ func (c *Client) Execute(ctx context.Context, cellID, code string, on func(Event
 // ExecOptions are the options of ExecuteWith.
 type ExecOptions struct {
 	// Above are the cells to replay when the cell redefines a type and the
-	// kernel must restart (see ExecuteReplaying); nil runs the cell like
-	// Execute.
+	// kernel must restart; nil runs the cell like Execute.
 	Above []Cell
 	// OnRestart, if set, is told why the kernel restarts to replay Above.
 	OnRestart func(msg string)
@@ -472,7 +471,11 @@ type ExecOptions struct {
 	Timeout time.Duration
 }
 
-// ExecuteWith runs a notebook cell like ExecuteReplaying, with a timeout.
+// ExecuteWith runs a notebook cell like Execute, with a timeout. When the
+// kernel answers that the cell redefines a type (Go cannot change a type in
+// a running program), it tells OnRestart, restarts the kernel, runs the
+// cells Above silently and runs the cell again. If the cell still redefines
+// a type after that, a cell above declares it too, and the error says so.
 func (c *Client) ExecuteWith(ctx context.Context, cellID, code string, o ExecOptions, on func(Event)) error {
 	err := c.execute(ctx, cellID, code, o.Timeout, on)
 	var cerr *CellError
@@ -727,13 +730,4 @@ func (t *tailBuffer) String() string {
 // Cell is a cell to replay after a restart.
 type Cell struct {
 	ID, Code string
-}
-
-// ExecuteReplaying runs a notebook cell like Execute. When the kernel
-// answers that the cell redefines a type (Go cannot change a type in a
-// running program), it tells onRestart, restarts the kernel, runs the cells
-// above silently and runs the cell again. If the cell still redefines a
-// type after that, a cell above declares it too, and the error says so.
-func (c *Client) ExecuteReplaying(ctx context.Context, cellID, code string, above []Cell, on func(Event), onRestart func(msg string)) error {
-	return c.ExecuteWith(ctx, cellID, code, ExecOptions{Above: above, OnRestart: onRestart}, on)
 }

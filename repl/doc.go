@@ -51,7 +51,7 @@
 // instead of ending the kernel; os/exec, syscall and unsafe exist only with
 // --unrestricted. A cell that redefines a type (which a running Go program
 // cannot do) makes the client restart the kernel and replay the cells above
-// (Client.ExecuteReplaying).
+// (Client.ExecuteWith).
 //
 // # Protocol
 //

@@ -265,8 +265,9 @@ func TestTypeRedefinitionReplays(t *testing.T) {
 	run(t, c, "type point struct{ X int }")
 	var restarted string
 	var out strings.Builder
-	err := c.ExecuteReplaying(context.Background(), "b", "type point struct{ X, Y int }\nfmt.Println(point{1, 2}, base)", above,
-		func(ev Event) { out.WriteString(ev.Text) }, func(msg string) { restarted = msg })
+	err := c.ExecuteWith(context.Background(), "b", "type point struct{ X, Y int }\nfmt.Println(point{1, 2}, base)",
+		ExecOptions{Above: above, OnRestart: func(msg string) { restarted = msg }},
+		func(ev Event) { out.WriteString(ev.Text) })
 	if err != nil || out.String() != "{1 2} 10\n" || !strings.Contains(restarted, "type point is declared differently") {
 		t.Errorf("redefinition: err %v, output %q, restart message %q", err, out.String(), restarted)
 	}

@@ -367,9 +367,7 @@ func (j *recurrence) Range(_, lo, hi int) {
 		off := (t*B + lo) * H
 		dh := m.dH[off : off+n]
 		if t < T-1 {
-			for k, v := range dhNext {
-				dh[k] += v
-			}
+			nn.AddTo(dh, dhNext)
 		}
 		dg := m.dGates[4*off : 4*(off+n)]
 		m.cellBackward(rows, dg, dh, m.gates[4*off:4*(off+n)], m.cs[off:off+n], m.tcs[off:off+n], dcNext, m.cellSq[t*B+lo:t*B+hi])

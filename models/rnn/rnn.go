@@ -274,9 +274,7 @@ func (j *recurrence) Range(_, lo, hi int) {
 		off := (t*B + lo) * H
 		dh := m.dH[off : off+n]
 		if t < T-1 {
-			for i, v := range next {
-				dh[i] += v
-			}
+			nn.AddTo(dh, next)
 		}
 		da := m.dA[off : off+n]
 		nn.TanhBackward(da, dh, m.hs[off+B*H:off+B*H+n])

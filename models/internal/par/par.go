@@ -213,15 +213,9 @@ func ensureHelpers(n int) {
 func (h *helper) loop() {
 	for {
 		h.state.Store(spinning)
-		got := spin(func() bool {
-			if h.posted.Load() {
-				return true
-			}
-			// Time is up: sleep, unless For has just claimed this helper
-			// (its chunk is then on the way: keep polling).
-			return false
-		})
-		if got || !h.state.CompareAndSwap(spinning, parked) {
+		// Poll for a chunk; when the time is up, sleep, unless For has just
+		// claimed this helper (its chunk is then on the way: keep polling).
+		if spin(h.posted.Load) || !h.state.CompareAndSwap(spinning, parked) {
 			for !h.posted.Load() {
 			}
 			h.posted.Store(false)
